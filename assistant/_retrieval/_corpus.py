@@ -1,0 +1,101 @@
+"""The corpus to index: every guidance passage in every language, and its content hash.
+
+The files are read and parsed here (rather than through the cached `passages()`) so that the
+hash and the passages always come from the same bytes: when a knowledge file is edited while a
+process runs, the next query sees a new hash and the index is rebuilt from the new text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from .._errors import KnowledgeError
+from .._knowledge import LANGS, Passage, parse_guidance
+from ._paths import guidance_files
+
+__all__ = ["INDEX_SCHEMA", "Corpus", "file_signature", "load_corpus"]
+
+#: Bump when the way passages are turned into index entries changes: it forces a rebuild.
+INDEX_SCHEMA = "1"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Passages of every language, with the hash of the files they came from.
+
+    Attributes:
+        passages: every passage, English first, in file order.
+        content_hash: sha256 over the guidance files' bytes and INDEX_SCHEMA.
+        signature: (path, size, mtime) of each file, a cheap change detector.
+        ids: passage ids in file order (the same in every language).
+    """
+
+    passages: tuple[Passage, ...]
+    content_hash: str
+    signature: tuple[tuple[str, int, int], ...]
+    ids: tuple[str, ...]
+    by_key: Mapping[tuple[str, str], Passage] = field(repr=False)
+
+    def get(self, passage_id: str, lang: str) -> Passage:
+        """The passage with this id in `lang`, else in English."""
+        return self.by_key.get((passage_id, lang)) or self.by_key[(passage_id, "en")]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted({p.lang for p in self.passages}, key=LANGS.index))
+
+
+def file_signature() -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime_ns) of each guidance file; (path, -1, -1) for a missing one."""
+    result = []
+    for path in guidance_files().values():
+        try:
+            stat = path.stat()
+            result.append((str(path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            result.append((str(path), -1, -1))
+    return tuple(result)
+
+
+def load_corpus() -> Corpus:
+    """Read, hash and parse the guidance files.
+
+    Raises:
+        KnowledgeError: a file is missing or malformed, or the languages hold different ids.
+    """
+    signature = file_signature()
+    digest = hashlib.sha256(f"greenlight-index-schema:{INDEX_SCHEMA}\n".encode())
+    by_lang: dict[str, list[Passage]] = {}
+    for lang, path in guidance_files().items():
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise KnowledgeError(
+                f"guidance file missing ({exc.strerror}); restore it from git or check GREENLIGHT_KNOWLEDGE_DIR",
+                path=path,
+            ) from None
+        digest.update(f"{lang}:{len(data)}\n".encode())
+        digest.update(data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise KnowledgeError(f"is not valid UTF-8 (byte {exc.start}); save it as UTF-8", path=path) from None
+        by_lang[lang] = parse_guidance(text, lang, path)  # type: ignore[arg-type]
+    reference = [p.id for p in by_lang["en"]]
+    for lang, items in by_lang.items():
+        if [p.id for p in items] != reference:
+            raise KnowledgeError(
+                f"guidance/{lang}.md must hold the same passage ids, in the same order, as guidance/en.md",
+                path=guidance_files()[lang],
+            )
+    everything = tuple(p for lang in by_lang for p in by_lang[lang])
+    return Corpus(
+        passages=everything,
+        content_hash=digest.hexdigest(),
+        signature=signature,
+        ids=tuple(reference),
+        by_key={(p.id, p.lang): p for p in everything},
+    )

@@ -1,0 +1,292 @@
+"""retrieve(): hybrid guideline retrieval (MiniLM embeddings + BM25, fused by reciprocal rank).
+
+Per process, the corpus, the BM25 index, the embedder and the open Chroma collection are built
+once, on first use, and kept (lazy singletons, guarded by a lock for multi-threaded callers such
+as Streamlit). Each query first compares the guidance files' size and mtime with those indexed;
+only when they differ is the content hash recomputed, and only when the hash differs is the
+index rebuilt.
+
+Rankings are grouped by passage id: a hit on the English or the French text of a passage counts
+for that passage (its best rank over languages), and the passage is returned in the query's
+language (`lang`, else detected from the query).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass
+from typing import Literal, Optional
+
+from .._errors import InputError, RetrievalError
+from .._knowledge import LANGS, Lang
+from .._lang import detect_lang
+from ._corpus import Corpus, file_signature, load_corpus
+from ._lexical import BM25, tokenize
+
+__all__ = ["IndexInfo", "Mode", "RetrievedPassage", "ensure_index", "index_info", "reset", "retrieve"]
+
+logger = logging.getLogger("assistant.retrieval")
+
+Mode = Literal["hybrid", "embedding", "lexical"]
+MODES: tuple[str, ...] = ("hybrid", "embedding", "lexical")
+
+#: Reciprocal rank fusion: score(id) = Σ weight / (RRF_K + rank). 60 is the constant of
+#: Cormack et al. (2009); see evals/retrieval_metrics.py for the measurements behind the weights.
+RRF_K = 60
+WEIGHTS = {"embedding": 1.0, "lexical": 1.0}
+
+
+@dataclass(frozen=True)
+class RetrievedPassage:
+    """A guidance passage retrieved for a query.
+
+    Attributes:
+        id: the passage id (cite it; `assistant.passage(id, lang)` returns the passage).
+        section: guidance section, "G1" to "G9".
+        title: the passage title, in `lang`.
+        text: the passage body, in `lang`.
+        lang: the language of title and text ("en" or "fr").
+        score: relevance within this result list, higher is better. Hybrid: the fused score
+            scaled to 0-1 (1 = ranked first by both rankers); embedding: cosine similarity;
+            lexical: BM25 score. Compare scores only within one mode.
+    """
+
+    id: str
+    section: str
+    title: str
+    text: str
+    lang: Lang
+    score: float
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What the retrieval index holds and how it was built.
+
+    Attributes:
+        passages: distinct passage ids.
+        entries: indexed texts (passages × languages).
+        languages: languages indexed.
+        knowledge_sha256: content hash of the guidance files.
+        embedder: the embedding model in use, or None when retrieval is lexical only.
+        fallback_reason: why the embedder is not in use (None when it is).
+        location: the Chroma directory or server URL (None when lexical only).
+        rebuilt: whether this process (re)built the Chroma collection.
+        build_seconds: time spent embedding and writing the collection (0 when reused).
+    """
+
+    passages: int
+    entries: int
+    languages: tuple[str, ...]
+    knowledge_sha256: str
+    embedder: Optional[str]
+    fallback_reason: Optional[str]
+    location: Optional[str]
+    rebuilt: bool
+    build_seconds: float
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class _Engine:
+    """Everything one corpus needs to answer queries."""
+
+    def __init__(self, corpus: Corpus, *, force: bool = False) -> None:
+        self.corpus = corpus
+        self.bm25 = BM25(_lexical_documents(corpus))
+        self.index = None
+        self.embedder_name: Optional[str] = None
+        self.fallback_reason: Optional[str] = None
+        embedder = _embedder()
+        if isinstance(embedder, str):
+            self.fallback_reason = embedder
+        else:
+            from ._store import ChromaIndex
+
+            self.index = ChromaIndex.open(corpus, embedder, force=force)
+            self.embedder_name = embedder.describe()
+
+    def info(self) -> IndexInfo:
+        from ._store import location
+
+        return IndexInfo(
+            passages=len(self.corpus.ids),
+            entries=len(self.corpus.passages),
+            languages=self.corpus.languages,
+            knowledge_sha256=self.corpus.content_hash,
+            embedder=self.embedder_name,
+            fallback_reason=self.fallback_reason,
+            location=location() if self.index is not None else None,
+            rebuilt=bool(self.index and self.index.rebuilt),
+            build_seconds=self.index.build_seconds if self.index else 0.0,
+        )
+
+    def lexical_ranking(self, query: str) -> list[tuple[str, float]]:
+        scores = self.bm25.scores(tokenize(query))
+        return sorted(scores.items(), key=lambda item: (-item[1], self.corpus.ids.index(item[0])))
+
+    def embedding_ranking(self, query: str) -> list[tuple[str, float]]:
+        if self.index is None:
+            raise RetrievalError(
+                f"embedding retrieval is unavailable: {self.fallback_reason}", code="embedder-unavailable"
+            )
+        best: dict[str, float] = {}
+        for passage_id, _lang, similarity in self.index.similarities(query):
+            if similarity > best.get(passage_id, float("-inf")):
+                best[passage_id] = similarity
+        return sorted(best.items(), key=lambda item: -item[1])
+
+
+def _lexical_documents(corpus: Corpus) -> dict[str, list[str]]:
+    """Passage id → terms of its title and text in every language (a hit in either counts)."""
+    documents: dict[str, list[str]] = {passage_id: [] for passage_id in corpus.ids}
+    for p in corpus.passages:
+        documents[p.id].extend(tokenize(p.title) * 2 + tokenize(p.text))
+    return documents
+
+
+def _fuse(rankings: dict[str, list[tuple[str, float]]]) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion, scaled so that first place in every ranking scores 1.0."""
+    fused: dict[str, float] = {}
+    for name, ranking in rankings.items():
+        for rank, (passage_id, _score) in enumerate(ranking, start=1):
+            fused[passage_id] = fused.get(passage_id, 0.0) + WEIGHTS[name] / (RRF_K + rank)
+    best = sum(WEIGHTS[name] / (RRF_K + 1) for name in rankings)
+    return sorted(((pid, score / best) for pid, score in fused.items()), key=lambda item: -item[1])
+
+
+# --- per-process state -------------------------------------------------------------------
+
+_lock = threading.RLock()
+_engine_cache: Optional[_Engine] = None
+_embedder_cache: dict[tuple[str, str], object] = {}
+_warned: set[str] = set()
+
+
+def _embedder() -> object:
+    """The shared embedder, or a string saying why there is none (cached per model location)."""
+    key = (os.environ.get("GREENLIGHT_EMBEDDING_MODEL", ""), os.environ.get("GREENLIGHT_TOKENIZER", ""))
+    with _lock:
+        if key not in _embedder_cache:
+            try:
+                from ._embeddings import MiniLMEmbeddingFunction
+
+                _embedder_cache[key] = MiniLMEmbeddingFunction()
+            except ImportError as exc:
+                _embedder_cache[key] = (
+                    f"{exc.name or 'a retrieval dependency'} is not installed "
+                    "(pip install -e '.[retrieval]'); using lexical retrieval only"
+                )
+            except RetrievalError as exc:
+                _embedder_cache[key] = f"{exc}; using lexical retrieval only"
+            reason = _embedder_cache[key]
+            if isinstance(reason, str) and reason not in _warned:
+                _warned.add(reason)
+                logger.warning("guideline retrieval: %s", reason)
+        return _embedder_cache[key]
+
+
+def _engine(*, force: bool = False) -> _Engine:
+    """The engine for the current knowledge files, (re)built when they changed or when forced."""
+    global _engine_cache
+    with _lock:
+        engine = _engine_cache
+        if engine is not None and not force and engine.corpus.signature == file_signature():
+            return engine
+        corpus = load_corpus()
+        if engine is not None and not force and engine.corpus.content_hash == corpus.content_hash:
+            engine.corpus = corpus  # touched but unchanged: remember the new mtimes
+            return engine
+        _engine_cache = _Engine(corpus, force=force)
+        return _engine_cache
+
+
+def reset() -> None:
+    """Forget the cached engine and embedder (tests; after changing environment variables)."""
+    global _engine_cache
+    with _lock:
+        _engine_cache = None
+        _embedder_cache.clear()
+        _warned.clear()
+
+
+def ensure_index(*, force: bool = False) -> IndexInfo:
+    """Make the index current (building it if missing or stale, or always when `force`).
+
+    Returns:
+        What the index holds, whether it was rebuilt and how long that took.
+
+    Raises:
+        RetrievalError: Chroma could not be opened or written.
+        KnowledgeError: a guidance file is missing or malformed.
+    """
+    return _engine(force=force).info()
+
+
+def index_info() -> IndexInfo:
+    """What the current index holds (building it first if needed)."""
+    return _engine().info()
+
+
+def retrieve(query: str, k: int = 3, *, lang: Optional[str] = None, mode: Mode = "hybrid") -> list[RetrievedPassage]:
+    """The guidance passages that best answer `query`, best first.
+
+        >>> [p.id for p in retrieve("What is visual ADR?", k=1)]
+        ['g3-3-performance-alteration']
+
+    Args:
+        query: a question or keywords, in English or French.
+        k: how many passages to return (at most one per passage id).
+        lang: language of the returned passages, "en" or "fr"; default: the query's language.
+        mode: "hybrid" (default: embeddings and BM25 fused), "embedding" or "lexical". When the
+            embedding model cannot be loaded, "hybrid" falls back to lexical ranking (logged
+            once, and shown by `index_info().fallback_reason`).
+
+    Returns:
+        Up to `k` passages; fewer when lexical ranking finds fewer matching passages.
+
+    Raises:
+        InputError: the query is empty.
+        RetrievalError: the index cannot be built or queried, or mode="embedding" while the
+            embedding model is unavailable.
+        ValueError: k < 1, or an unknown mode or language.
+    """
+    if not isinstance(query, str):
+        raise TypeError(f"query must be a str, not {type(query).__name__}")
+    if not query.strip():
+        raise InputError("the question is empty; ask about a GenAI use, e.g. 'what is visual ADR?'", code="query-empty")
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a positive int, not {k!r}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    if lang is not None and lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS} or None, not {lang!r}")
+    out_lang: Lang = lang or detect_lang(query)  # type: ignore[assignment]
+    engine = _engine()
+    if mode == "lexical":
+        ranking = engine.lexical_ranking(query)
+    elif mode == "embedding":
+        ranking = engine.embedding_ranking(query)
+    elif engine.index is None:
+        ranking = engine.lexical_ranking(query)
+    else:
+        ranking = _fuse({"embedding": engine.embedding_ranking(query), "lexical": engine.lexical_ranking(query)})
+    results = []
+    for passage_id, score in ranking[:k]:
+        p = engine.corpus.get(passage_id, out_lang)
+        results.append(RetrievedPassage(p.id, p.section, p.title, p.text, p.lang, round(float(score), 4)))
+    return results
+
+
+def timed_build() -> tuple[IndexInfo, float]:
+    """Force a rebuild and return its info and wall time (seconds), embedder load included."""
+    started = time.perf_counter()
+    info = ensure_index(force=True)
+    return info, time.perf_counter() - started
