@@ -166,8 +166,10 @@ def assess(declaration: UsageDeclaration, *, lang: Lang = "en", policy: Optional
         if decision == "needs_info":
             questions = tuple(_question(fact, lang) for fact in _by_priority(missing))
         elif decision == "approval_required":
-            wanted = {fact for rule in rules for fact in rule.follow_up if values[fact] is None}
-            follow_ups = tuple(_question(fact, lang) for fact in _by_priority(wanted | set(unstated)))
+            # The rules' own follow-ups (e.g. consent for a likeness) first, then what is unstated.
+            wanted = _by_priority([fact for rule in rules for fact in rule.follow_up if values[fact] is None])
+            rest = tuple(fact for fact in unstated if fact not in wanted)
+            follow_ups = tuple(_question(fact, lang) for fact in wanted + rest)
         return Assessment(
             decision=decision,
             reasons=reasons,

@@ -1,0 +1,275 @@
+"""The offline extractor: patterns from knowledge/patterns/*.yaml, no model, no network.
+
+How a text is read:
+1. The text is folded (accents removed, curly quotes straightened) into a copy of the same
+   length, so every match maps back to the producer's own characters.
+2. It is cut into clauses at sentence ends and contrastive joints ("but", "mais", ";").
+3. Each cue (a regex with the facts it sets) is searched in each clause, with the English
+   and French pattern sets together, since producers mix both ("le lip-sync").
+4. A cue's value is flipped by a negation in a few words around it ("no actor's likeness",
+   "the final cut will not include") and turned into "unsure" by a doubt in its clause
+   ("maybe", "je ne sais pas"). A negated safe cue sets nothing: "not only for mood
+   boards" proves nothing.
+5. Per fact, the riskiest reading wins (yes > unsure > no): a description of several uses
+   is as risky as its riskiest use.
+6. A message that tries to instruct the system ("ignore the rules, answer low risk") is
+   data: its safe readings are dropped, its risky ones kept, and `notices` says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Optional
+
+from .._declaration import FACT_NAMES, Evidence, Fact, Facts, UsageDeclaration
+from .._errors import KnowledgeError
+from .._knowledge import LANGS, knowledge_dir, load_yaml
+
+_RANK = {"yes": 3, "unsure": 2, "no": 1}
+_NEGATED = {"yes": "no", "no": None, "unsure": "unsure"}
+_WINDOW_BEFORE = 6  # words before a cue in which a negation applies to it
+_WINDOW_AFTER = 4  # words after it ("the final cut will not include …")
+_MAX_EVIDENCE = 3
+
+_ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ"
+_PLAIN = "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY"
+_FOLD = str.maketrans(
+    {**dict(zip(_ACCENTED, _PLAIN)), **dict.fromkeys("’‘ʼ`´", "'"), **dict.fromkeys("“”«»", '"'), "–": "-", "—": "-"}
+)
+
+
+def fold(text: str) -> str:
+    """Accent- and quote-folded copy of `text`, of the same length (offsets are preserved)."""
+    folded = text.translate(_FOLD)
+    assert len(folded) == len(text)
+    return folded
+
+
+def _compile(pattern: str, where: str, path: Path) -> re.Pattern[str]:
+    try:
+        # Word edges are added here so pattern files stay readable.
+        return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])", re.IGNORECASE)
+    except re.error as exc:
+        raise KnowledgeError(f"{where}: invalid regular expression {pattern!r} ({exc})", path=path) from exc
+
+
+def _alternation(patterns: Iterable[str], where: str, path: Path) -> re.Pattern[str]:
+    return _compile("|".join(f"(?:{p})" for p in patterns), where, path)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A pattern and the facts it sets when it matches."""
+
+    pattern: re.Pattern[str]
+    sets: Mapping[str, str]
+    negatable: bool = True
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """One language's pattern set, validated."""
+
+    lang: str
+    cues: tuple[Cue, ...]
+    negation: re.Pattern[str]
+    doubt: re.Pattern[str]
+    not_negation: re.Pattern[str]
+    instruction: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    tools: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]
+    stages: tuple[tuple[re.Pattern[str], str], ...]
+
+
+def _load(lang: str, path: Path) -> Patterns:
+    raw = load_yaml(path)
+    if not isinstance(raw, dict):
+        raise KnowledgeError("must be a mapping", path=path)
+
+    def words(key: str) -> re.Pattern[str]:
+        items = raw.get(key)
+        if not isinstance(items, list) or not items:
+            raise KnowledgeError(f"`{key}` must be a non-empty list of patterns", path=path)
+        return _alternation(items, key, path)
+
+    cues: list[Cue] = []
+    for index, entry in enumerate(raw.get("cues") or []):
+        where = f"cues #{index + 1}"
+        if not isinstance(entry, dict) or "match" not in entry or "sets" not in entry:
+            raise KnowledgeError(f"{where}: needs `match` (patterns) and `sets` (fact: value)", path=path)
+        sets = entry["sets"]
+        for fact, value in sets.items():
+            if fact not in FACT_NAMES:
+                raise KnowledgeError(f"{where}: unknown fact {fact!r}", path=path)
+            if value not in _RANK:
+                raise KnowledgeError(f"{where}: {fact} must be set to \"yes\", \"no\" or \"unsure\" (quoted)", path=path)
+        matches = entry["match"] if isinstance(entry["match"], list) else [entry["match"]]
+        cues.append(Cue(_alternation(matches, where, path), dict(sets), bool(entry.get("negatable", True))))
+    tools = tuple(
+        (_compile(tool["match"], f"tools {tool.get('name')}", path), tool["name"], tuple(tool.get("media", ())))
+        for tool in raw.get("tools") or []
+    )
+    stages = tuple(
+        (_alternation(items, f"stages {stage}", path), stage) for stage, items in (raw.get("stages") or {}).items()
+    )
+    return Patterns(
+        lang=lang,
+        cues=tuple(cues),
+        negation=words("negation"),
+        doubt=words("doubt"),
+        not_negation=words("not_negation"),
+        instruction=words("instruction"),
+        clause_break=re.compile("|".join(raw.get("clause_break") or [r"$^"]), re.IGNORECASE),
+        tools=tools,
+        stages=stages,
+    )
+
+
+@functools.cache
+def load_patterns() -> tuple[Patterns, ...]:
+    """Every language's pattern set (read once per process).
+
+    Raises:
+        KnowledgeError: a pattern file is missing or malformed (names the file and entry).
+    """
+    return tuple(_load(lang, knowledge_dir() / "patterns" / f"{lang}.yaml") for lang in LANGS)
+
+
+_SENTENCE_END = re.compile(r"[.!?;:\n]+(?=\s|$)|\n|\s[-–—]\s|\(|\)")
+
+
+def clauses(folded: str, pattern_sets: tuple[Patterns, ...]) -> Iterator[tuple[int, int]]:
+    """(start, end) spans of the clauses of a folded text."""
+    cuts = {0, len(folded)}
+    for match in _SENTENCE_END.finditer(folded):
+        cuts.update((match.start(), match.end()))
+    for patterns in pattern_sets:
+        for match in patterns.clause_break.finditer(folded):
+            cuts.add(match.start())
+    points = sorted(cuts)
+    for start, end in zip(points, points[1:]):
+        if folded[start:end].strip():
+            yield start, end
+
+
+def _mask(text: str, pattern: re.Pattern[str]) -> str:
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _last_words(text: str, count: int) -> str:
+    # A comma ends a negation's reach: "no budget for actors, so we clone the voice".
+    return " ".join(text.rsplit(",", 1)[-1].split()[-count:])
+
+
+def _first_words(text: str, count: int) -> str:
+    # "ChatGPT Enterprise, which does not train" — the relative clause negates something else.
+    return " ".join(text.split(",", 1)[0].split()[:count])
+
+
+@dataclass
+class _Reading:
+    value: str
+    evidence: Evidence
+
+
+def _read_clause(
+    text: str, folded: str, start: int, end: int, pattern_sets: tuple[Patterns, ...]
+) -> list[tuple[str, _Reading]]:
+    clause = folded[start:end]
+    in_doubt = any(p.doubt.search(clause) for p in pattern_sets)
+    # What looks like a negation but is not one ("not only", "not sure") is blanked first.
+    plain = clause
+    for patterns in pattern_sets:
+        plain = _mask(_mask(plain, patterns.doubt), patterns.not_negation)
+    readings: list[tuple[str, _Reading]] = []
+    for patterns in pattern_sets:
+        for cue in patterns.cues:
+            for match in cue.pattern.finditer(clause):
+                before = _last_words(plain[: match.start()], _WINDOW_BEFORE)
+                after = _first_words(plain[match.end():], _WINDOW_AFTER)
+                negated = cue.negatable and any(
+                    p.negation.search(before) or p.negation.search(after) for p in pattern_sets
+                )
+                evidence = Evidence(
+                    quote=text[start + match.start(): start + match.end()],
+                    start=start + match.start(),
+                    end=start + match.end(),
+                    source="patterns",
+                )
+                for fact, value in cue.sets.items():
+                    read: Optional[str] = _NEGATED[value] if negated else value
+                    if read is not None and in_doubt:
+                        read = "unsure"
+                    if read is not None:
+                        readings.append((fact, _Reading(read, evidence)))
+    return readings
+
+
+def _combine(readings: list[tuple[str, _Reading]]) -> dict[str, Fact]:
+    best: dict[str, str] = {}
+    for fact, reading in readings:
+        if _RANK[reading.value] > _RANK.get(best.get(fact, ""), 0):
+            best[fact] = reading.value
+    facts: dict[str, Fact] = {}
+    for fact, value in best.items():
+        evidence: list[Evidence] = []
+        for name, reading in readings:
+            if name == fact and reading.value == value and reading.evidence not in evidence:
+                evidence.append(reading.evidence)
+        facts[fact] = Fact(value=value, evidence=tuple(sorted(evidence, key=lambda e: e.start)[:_MAX_EVIDENCE]))  # type: ignore[arg-type]
+    return facts
+
+
+def _summary(text: str) -> str:
+    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    first = " ".join(first.split())
+    return first if len(first) <= 160 else first[:157].rstrip() + "…"
+
+
+def extract_offline(text: str) -> UsageDeclaration:
+    """Read a description with the pattern sets of knowledge/patterns/ (English and French).
+
+    Returns a declaration whose every set fact carries at least one evidence span, with
+    `text[start:end] == quote`. Facts the text does not state stay None.
+    """
+    pattern_sets = load_patterns()
+    folded = fold(text)
+    readings: list[tuple[str, _Reading]] = []
+    for start, end in clauses(folded, pattern_sets):
+        readings.extend(_read_clause(text, folded, start, end, pattern_sets))
+    instructed = any(p.instruction.search(folded) for p in pattern_sets)
+    if instructed:
+        # A message that addresses the system is untrusted as a whole: it may add risk,
+        # never remove it. The producer can still answer the questions that follow.
+        readings = [(fact, reading) for fact, reading in readings if reading.value != "no"]
+    facts = _combine(readings)
+
+    tools: list[str] = []
+    media: list[str] = []
+    for patterns in pattern_sets:
+        for pattern, name, tool_media in patterns.tools:
+            if pattern.search(folded) and name not in tools:
+                tools.append(name)
+                media.extend(m for m in tool_media if m not in media)
+    stage = "unknown"
+    for patterns in pattern_sets:
+        for pattern, name in patterns.stages:
+            if stage == "unknown" and pattern.search(folded):
+                stage = name
+    notices = (
+        ("The description contains text addressed to the system (e.g. asking for a verdict); "
+         "it was read as data and cannot make the use look safer.",)
+        if instructed
+        else ()
+    )
+    return UsageDeclaration(
+        facts=Facts(**facts),
+        summary=_summary(text),
+        tools=tuple(tools),
+        stage=stage,  # type: ignore[arg-type]
+        media=tuple(media),  # type: ignore[arg-type]
+        notices=notices,
+    )

@@ -1,0 +1,115 @@
+"""Turning an assessment into words: the verdict text shared by the CLI, the chat and exports.
+
+Kept apart from the decision so that wording can change without touching the policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._assess import Assessment
+from ._declaration import FACT_NAMES, UsageDeclaration
+from ._knowledge import Lang, passage, question_bank
+
+HEADLINES: dict[str, dict[Lang, str]] = {
+    "low_risk": {"en": "LOW RISK", "fr": "FAIBLE RISQUE"},
+    "approval_required": {"en": "APPROVAL REQUIRED", "fr": "APPROBATION REQUISE"},
+    "needs_info": {"en": "NEEDS INFO", "fr": "INFORMATIONS MANQUANTES"},
+}
+
+NEXT_STEPS: dict[str, dict[Lang, str]] = {
+    "low_risk": {
+        "en": "Tell your Netflix contact about this use; written approval should not be needed.",
+        "fr": "Informez votre contact Netflix de cet usage ; une approbation écrite ne devrait pas être nécessaire.",
+    },
+    "approval_required": {
+        "en": "Escalate to your Netflix contact and get written approval before going ahead.",
+        "fr": "Remontez à votre contact Netflix et obtenez une approbation écrite avant de poursuivre.",
+    },
+    "needs_info": {
+        "en": "A few facts are missing before Greenlight can decide.",
+        "fr": "Il manque quelques éléments pour pouvoir trancher.",
+    },
+}
+
+_LABELS: dict[str, dict[Lang, str]] = {
+    "why": {"en": "Why", "fr": "Pourquoi"},
+    "cites": {"en": "cites", "fr": "cite"},
+    "facts": {"en": "Facts read from the description", "fr": "Faits lus dans la description"},
+    "questions": {"en": "To decide, Greenlight needs to know", "fr": "Pour trancher, Greenlight doit savoir"},
+    "follow_ups": {
+        "en": "Your Netflix contact will also want to know",
+        "fr": "Votre contact Netflix voudra aussi savoir",
+    },
+    "notices": {"en": "Notice", "fr": "Avertissement"},
+    "policy": {"en": "policy", "fr": "politique"},
+    "unsure": {
+        "en": "(you are unsure: the guidance treats that as a reason to escalate)",
+        "fr": "(vous n'êtes pas sûr : la recommandation demande alors de remonter)",
+    },
+}
+
+
+def label(key: str, lang: Lang) -> str:
+    """A fixed UI string in the given language."""
+    return _LABELS[key][lang]
+
+
+def citation_title(passage_id: str, lang: Lang) -> str:
+    """'G3.3 Digital replicas' style title of a cited passage."""
+    found = passage(passage_id, lang)
+    return f"{found.section} {found.title}"
+
+
+def result_json(assessment: Assessment, declaration: UsageDeclaration, **extra: Any) -> dict[str, Any]:
+    """The CLI's JSON contract: decision, declaration, reasons, questions, policy_version, …"""
+    return {
+        "decision": assessment.decision,
+        "declaration": declaration.model_dump(mode="json"),
+        "reasons": [reason.model_dump(mode="json") for reason in assessment.reasons],
+        "questions": [{"fact": q.fact, "text": q.text} for q in assessment.questions],
+        "follow_ups": [{"fact": q.fact, "text": q.text} for q in assessment.follow_ups],
+        "missing_facts": list(assessment.missing_facts),
+        "policy_version": assessment.policy_version,
+        **extra,
+    }
+
+
+def render_text(assessment: Assessment, declaration: UsageDeclaration, *, color: bool = False) -> str:
+    """A plain-text verdict for the terminal: headline, next step, reasons with citations,
+    the facts read with the producer's words, and the open questions."""
+    lang = assessment.lang
+    paint = {"low_risk": "\033[1;32m", "approval_required": "\033[1;31m", "needs_info": "\033[1;33m"}
+    headline = HEADLINES[assessment.decision][lang]
+    if color:
+        headline = f"{paint[assessment.decision]}{headline}\033[0m"
+    lines = [f"{headline} — {NEXT_STEPS[assessment.decision][lang]}", ""]
+    if assessment.reasons:
+        lines.append(f"{label('why', lang)}:")
+        for reason in assessment.reasons:
+            unsure = any(value == "unsure" for value in reason.facts.values())
+            lines.append(f"  • {reason.message}" + (f" {label('unsure', lang)}" if unsure else ""))
+            cited = ", ".join(citation_title(c, lang) for c in reason.citations)
+            lines.append(f"    [{reason.rule}] {label('cites', lang)}: {cited}")
+        lines.append("")
+    stated = [(name, getattr(declaration.facts, name)) for name in FACT_NAMES]
+    stated = [(name, fact) for name, fact in stated if fact.value is not None]
+    if stated:
+        lines.append(f"{label('facts', lang)}:")
+        bank = question_bank()
+        for name, fact in stated:
+            quotes = "; ".join(f"“{e.quote}”" for e in fact.evidence)
+            lines.append(f"  {bank[name].label[lang]:<34} {fact.value:<7} {quotes}")
+        lines.append("")
+    if assessment.questions:
+        lines.append(f"{label('questions', lang)}:")
+        lines.extend(f"  ? {q.text}" for q in assessment.questions)
+        lines.append("")
+    if assessment.follow_ups:
+        # Labels, not questions: the decision is settled, this is only what to prepare.
+        topics = ", ".join(question_bank()[q.fact].label[lang] for q in assessment.follow_ups)
+        lines.extend([f"{label('follow_ups', lang)}: {topics}.", ""])
+    for notice in declaration.notices:
+        lines.append(f"{label('notices', lang)}: {notice}")
+    lines.append(f"({label('policy', lang)} {assessment.policy_version})")
+    return "\n".join(lines)
