@@ -4,7 +4,8 @@ Pure Python and dependency-free, so it also serves as the fallback when the embe
 unavailable. Tokenisation folds case and accents ("réplique" = "replique"), drops English and
 French function words, and applies a light suffix-stripping stemmer that conflates the
 inflections a producer is likely to type ("replicas"/"replica", "numériques"/"numérique",
-"altering"/"alteration"). It deliberately does less than Porter or Snowball: on a 38-passage
+"altering"/"alteration"); `char_ngrams` gives a second, stemmer-free view of the same text.
+It deliberately does less than Porter or Snowball: on a 38-passage
 corpus a conservative stemmer loses fewer exact terms ("ADR", "Squid Game") than it gains.
 """
 
@@ -16,7 +17,7 @@ import unicodedata
 from collections import Counter
 from typing import Iterable, Mapping, Sequence
 
-__all__ = ["BM25", "tokenize"]
+__all__ = ["BM25", "char_ngrams", "tokenize"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -71,6 +72,25 @@ def stem(token: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Index terms of a text: folded, stopwords removed, stemmed."""
     return [stem(token) for token in _TOKEN.findall(fold(text)) if token not in _STOPWORDS]
+
+
+def char_ngrams(text: str, n: int = 4) -> list[str]:
+    """Character n-grams of each folded, non-stopword word, with word boundaries marked.
+
+    "répliques" → "_rep", "repl", "epli", …, "ues_". A second lexical view that matches
+    inflections the stemmer misses and cognates across English and French ("confidentialité" /
+    "confidentiality", "consentement" / "consent") without a dictionary.
+    """
+    grams: list[str] = []
+    for word in _TOKEN.findall(fold(text)):
+        if word in _STOPWORDS:
+            continue
+        marked = f"_{word}_"
+        if len(marked) <= n:
+            grams.append(marked)
+        else:
+            grams.extend(marked[i : i + n] for i in range(len(marked) - n + 1))
+    return grams
 
 
 class BM25:

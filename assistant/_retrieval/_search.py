@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from dataclasses import asdict, dataclass
-from typing import Literal, Optional
+from typing import Callable, Literal, Optional
 
 from .._errors import InputError, RetrievalError
 from .._knowledge import LANGS, Lang
 from .._lang import detect_lang
 from ._corpus import Corpus, file_signature, load_corpus
-from ._lexical import BM25, tokenize
+from ._lexical import BM25, char_ngrams, tokenize
 
 __all__ = ["IndexInfo", "Mode", "RetrievedPassage", "ensure_index", "index_info", "reset", "retrieve"]
 
@@ -33,10 +34,13 @@ logger = logging.getLogger("assistant.retrieval")
 Mode = Literal["hybrid", "embedding", "lexical"]
 MODES: tuple[str, ...] = ("hybrid", "embedding", "lexical")
 
-#: Reciprocal rank fusion: score(id) = Σ weight / (RRF_K + rank). 60 is the constant of
-#: Cormack et al. (2009); see evals/retrieval_metrics.py for the measurements behind the weights.
-RRF_K = 60
-WEIGHTS = {"embedding": 1.0, "lexical": 1.0}
+#: Reciprocal rank fusion: score(id) = Σ weight / (RRF_K + rank) over the rankings. Three
+#: rankings: MiniLM embeddings, BM25 over stemmed words, BM25 over character 4-grams. MiniLM
+#: is an English model, so its vote counts half on French queries. Measured on the dev split
+#: only (evals/retrieval_metrics.py); the test split was never used to choose these.
+RRF_K = 20
+WEIGHTS = {"embedding": 1.0, "words": 1.0, "chars": 1.0}
+FRENCH_EMBEDDING_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,9 @@ class RetrievedPassage:
         text: the passage body, in `lang`.
         lang: the language of title and text ("en" or "fr").
         score: relevance within this result list, higher is better. Hybrid: the fused score
-            scaled to 0-1 (1 = ranked first by both rankers); embedding: cosine similarity;
-            lexical: BM25 score. Compare scores only within one mode.
+            scaled to 0-1 (1 = ranked first by every ranker); embedding: cosine similarity;
+            lexical: the fused word and character BM25 rankings, scaled the same way.
+            Compare scores only within one mode.
     """
 
     id: str
@@ -100,7 +105,8 @@ class _Engine:
 
     def __init__(self, corpus: Corpus, *, force: bool = False) -> None:
         self.corpus = corpus
-        self.bm25 = BM25(_lexical_documents(corpus))
+        self.bm25_words = BM25(_lexical_documents(corpus, tokenize))
+        self.bm25_chars = BM25(_lexical_documents(corpus, char_ngrams))
         self.index = None
         self.embedder_name: Optional[str] = None
         self.fallback_reason: Optional[str] = None
@@ -128,9 +134,13 @@ class _Engine:
             build_seconds=self.index.build_seconds if self.index else 0.0,
         )
 
-    def lexical_ranking(self, query: str) -> list[tuple[str, float]]:
-        scores = self.bm25.scores(tokenize(query))
-        return sorted(scores.items(), key=lambda item: (-item[1], self.corpus.ids.index(item[0])))
+    def lexical_rankings(self, query: str) -> dict[str, list[tuple[str, float]]]:
+        """BM25 over words and over character n-grams, each best first (matching passages only)."""
+        order = {pid: i for i, pid in enumerate(self.corpus.ids)}
+        return {
+            name: sorted(bm25.scores(terms(query)).items(), key=lambda item: (-item[1], order[item[0]]))
+            for name, bm25, terms in (("words", self.bm25_words, tokenize), ("chars", self.bm25_chars, char_ngrams))
+        }
 
     def embedding_ranking(self, query: str) -> list[tuple[str, float]]:
         if self.index is None:
@@ -144,21 +154,35 @@ class _Engine:
         return sorted(best.items(), key=lambda item: -item[1])
 
 
-def _lexical_documents(corpus: Corpus) -> dict[str, list[str]]:
-    """Passage id → terms of its title and text in every language (a hit in either counts)."""
+def _lexical_documents(corpus: Corpus, terms: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    """Passage id → terms of its title (counted twice) and text in every language.
+
+    One document per passage id holding both languages, so a hit in either counts for the id.
+    """
     documents: dict[str, list[str]] = {passage_id: [] for passage_id in corpus.ids}
     for p in corpus.passages:
-        documents[p.id].extend(tokenize(p.title) * 2 + tokenize(p.text))
+        documents[p.id].extend(terms(p.title) * 2 + terms(p.text))
     return documents
 
 
-def _fuse(rankings: dict[str, list[tuple[str, float]]]) -> list[tuple[str, float]]:
-    """Reciprocal rank fusion, scaled so that first place in every ranking scores 1.0."""
+_FRENCH_LETTERS = re.compile(r"[àâçéèêëîïôûùüÿœæ]")
+
+
+def _accent_default(query: str) -> Lang:
+    """Tie-break for short queries without function words: "réplique numérique" is French."""
+    return "fr" if _FRENCH_LETTERS.search(query.lower()) else "en"
+
+
+def _fuse(rankings: dict[str, list[tuple[str, float]]], weights: dict[str, float]) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion, scaled so that first place in every ranking scores 1.0.
+
+    Ties keep the order of first appearance (embedding ranking first), so results are stable.
+    """
     fused: dict[str, float] = {}
     for name, ranking in rankings.items():
         for rank, (passage_id, _score) in enumerate(ranking, start=1):
-            fused[passage_id] = fused.get(passage_id, 0.0) + WEIGHTS[name] / (RRF_K + rank)
-    best = sum(WEIGHTS[name] / (RRF_K + 1) for name in rankings)
+            fused[passage_id] = fused.get(passage_id, 0.0) + weights[name] / (RRF_K + rank)
+    best = sum(weights[name] / (RRF_K + 1) for name in rankings) or 1.0
     return sorted(((pid, score / best) for pid, score in fused.items()), key=lambda item: -item[1])
 
 
@@ -268,16 +292,18 @@ def retrieve(query: str, k: int = 3, *, lang: Optional[str] = None, mode: Mode =
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     if lang is not None and lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS} or None, not {lang!r}")
-    out_lang: Lang = lang or detect_lang(query)  # type: ignore[assignment]
+    query_lang = detect_lang(query, default=_accent_default(query))
+    out_lang: Lang = lang or query_lang  # type: ignore[assignment]
     engine = _engine()
-    if mode == "lexical":
-        ranking = engine.lexical_ranking(query)
-    elif mode == "embedding":
+    weights = dict(WEIGHTS)
+    if query_lang == "fr":
+        weights["embedding"] = FRENCH_EMBEDDING_WEIGHT
+    if mode == "embedding":
         ranking = engine.embedding_ranking(query)
-    elif engine.index is None:
-        ranking = engine.lexical_ranking(query)
+    elif mode == "lexical" or engine.index is None:
+        ranking = _fuse(engine.lexical_rankings(query), weights)
     else:
-        ranking = _fuse({"embedding": engine.embedding_ranking(query), "lexical": engine.lexical_ranking(query)})
+        ranking = _fuse({"embedding": engine.embedding_ranking(query), **engine.lexical_rankings(query)}, weights)
     results = []
     for passage_id, score in ranking[:k]:
         p = engine.corpus.get(passage_id, out_lang)
