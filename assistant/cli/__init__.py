@@ -18,6 +18,8 @@ SUBCOMMANDS: dict[str, str] = {
     "assess": "assess",
     "schema": "schema",
     "policy": "policy",
+    "index": "index",
+    "ask": "ask",
 }
 
 
