@@ -19,6 +19,7 @@ How a text is read:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -176,30 +177,40 @@ class _Reading:
     evidence: Evidence
 
 
-def _read_clause(
-    text: str, folded: str, start: int, end: int, pattern_sets: tuple[Patterns, ...]
-) -> list[tuple[str, _Reading]]:
-    clause = folded[start:end]
-    in_doubt = any(p.doubt.search(clause) for p in pattern_sets)
-    # What looks like a negation but is not one ("not only", "not sure") is blanked first.
-    plain = clause
-    for patterns in pattern_sets:
-        plain = _mask(_mask(plain, patterns.doubt), patterns.not_negation)
+def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tuple[str, _Reading]]:
+    """Every cue reading of the text, each judged within its own clause."""
+    spans = list(clauses(folded, pattern_sets))
+    starts = [start for start, _ in spans]
+    context: dict[int, tuple[bool, str]] = {}  # clause index → (in doubt, text with non-negations blanked)
+
+    def clause_context(index: int) -> tuple[bool, str]:
+        if index not in context:
+            start, end = spans[index]
+            clause = folded[start:end]
+            plain = clause
+            # What looks like a negation but is not one ("not only", "not sure") is blanked first.
+            for patterns in pattern_sets:
+                plain = _mask(_mask(plain, patterns.doubt), patterns.not_negation)
+            context[index] = (any(p.doubt.search(clause) for p in pattern_sets), plain)
+        return context[index]
+
     readings: list[tuple[str, _Reading]] = []
+    # One scan of the whole text per cue (not per clause): the cost is in the regex calls.
     for patterns in pattern_sets:
         for cue in patterns.cues:
-            for match in cue.pattern.finditer(clause):
-                before = _last_words(plain[: match.start()], _WINDOW_BEFORE)
-                after = _first_words(plain[match.end():], _WINDOW_AFTER)
+            for match in cue.pattern.finditer(folded):
+                index = bisect.bisect_right(starts, match.start()) - 1
+                start, end = spans[index]
+                if match.end() > end:
+                    continue  # a cue never spans two clauses
+                in_doubt, plain = clause_context(index)
+                before = _last_words(plain[: match.start() - start], _WINDOW_BEFORE)
+                after = _first_words(plain[match.end() - start:], _WINDOW_AFTER)
                 negated = cue.negatable and any(
                     p.negation.search(before) or p.negation.search(after) for p in pattern_sets
                 )
-                evidence = Evidence(
-                    quote=text[start + match.start(): start + match.end()],
-                    start=start + match.start(),
-                    end=start + match.end(),
-                    source="patterns",
-                )
+                evidence = Evidence(quote=text[match.start(): match.end()], start=match.start(),
+                                    end=match.end(), source="patterns")
                 for fact, value in cue.sets.items():
                     read: Optional[str] = _NEGATED[value] if negated else value
                     if read is not None and in_doubt:
@@ -252,9 +263,7 @@ def extract_offline(text: str) -> UsageDeclaration:
     """
     pattern_sets = load_patterns()
     folded = fold(text)
-    readings: list[tuple[str, _Reading]] = []
-    for start, end in clauses(folded, pattern_sets):
-        readings.extend(_read_clause(text, folded, start, end, pattern_sets))
+    readings = _read(text, folded, pattern_sets)
     instructed = any(p.instruction.search(folded) for p in pattern_sets)
     if instructed:
         # A message that addresses the system is untrusted as a whole: it may add risk,
