@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, str] = {
     "policy": "policy",
     "index": "index",
     "ask": "ask",
+    "eval": "eval",
 }
 
 

@@ -1,0 +1,150 @@
+"""The evaluation's arithmetic on tiny inputs whose answers are worked out by hand here."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant._evals import metrics
+from assistant._evals.report import compare
+from assistant._evals.runner import fact_differences, gate_checks
+
+FACTS = ("a", "b")
+
+
+def test_fact_scores_count_each_kind_of_error():
+    # Fact "a" over five cases:
+    #   1 gold yes,    read yes   → tp(yes)
+    #   2 gold yes,    read no    → fn(yes), fp(no)
+    #   3 gold no,     read no    → tp(no)
+    #   4 gold None,   read yes   → fp(yes)   (a value read for an unstated fact)
+    #   5 gold unsure, read None  → fn(unsure) (stated and not read)
+    # yes:    tp 1, fp 1, fn 1 → P 1/2, R 1/2, F1 2/(2+1+1) = 0.5
+    # no:     tp 1, fp 1, fn 0 → P 1/2, R 1,   F1 2/(2+1)   = 2/3
+    # unsure: tp 0, fp 0, fn 1 → P undefined, R 0, F1 0
+    # macro F1 = (0.5 + 2/3 + 0) / 3 = 7/18
+    pairs = [
+        ({"a": "yes"}, {"a": "yes"}),
+        ({"a": "yes"}, {"a": "no"}),
+        ({"a": "no"}, {"a": "no"}),
+        ({}, {"a": "yes"}),
+        ({"a": "unsure"}, {"a": None}),
+    ]
+    scores = metrics.fact_scores(pairs, FACTS)["a"]
+    yes, no, unsure = (scores["values"][v] for v in ("yes", "no", "unsure"))
+    assert (yes["tp"], yes["fp"], yes["fn"]) == (1, 1, 1)
+    assert yes["precision"] == 0.5 and yes["recall"] == 0.5 and yes["f1"] == 0.5
+    assert (no["tp"], no["fp"], no["fn"]) == (1, 1, 0)
+    assert no["precision"] == 0.5 and no["recall"] == 1.0 and no["f1"] == pytest.approx(2 / 3)
+    assert (unsure["tp"], unsure["fp"], unsure["fn"]) == (0, 0, 1)
+    assert unsure["precision"] is None and unsure["recall"] == 0.0 and unsure["f1"] == 0.0
+    assert scores["macro_f1"] == pytest.approx(7 / 18)
+    assert scores["stated"] == 4 and scores["predicted"] == 4 and scores["exact"] == 2
+
+
+def test_a_value_that_never_occurs_is_left_out_of_the_macro_f1():
+    # Fact "b": one case gold no, read no → no: F1 1; yes and unsure never occur (undefined).
+    scores = metrics.fact_scores([({"b": "no"}, {"b": "no"}), ({}, {})], FACTS)
+    assert scores["b"]["values"]["yes"]["f1"] is None
+    assert scores["b"]["macro_f1"] == 1.0
+    # Fact "a" is never stated nor read: no F1 at all, reported as None (not as 0 or 1).
+    assert scores["a"]["macro_f1"] is None
+
+
+def test_fact_scores_refuse_an_unknown_value():
+    with pytest.raises(ValueError, match="maybe"):
+        metrics.fact_scores([({"a": "maybe"}, {})], FACTS)
+
+
+def test_confusion_matrix_and_accuracy():
+    pairs = [
+        ("low_risk", "low_risk"),
+        ("approval_required", "approval_required"),
+        ("approval_required", "low_risk"),  # critical
+        ("needs_info", "approval_required"),
+        ("needs_info", "error"),
+    ]
+    labels, matrix = metrics.confusion_matrix(pairs)
+    assert labels == ["low_risk", "approval_required", "needs_info", "error"]
+    assert matrix["approval_required"] == {"low_risk": 1, "approval_required": 1, "needs_info": 0, "error": 0}
+    assert matrix["needs_info"]["error"] == 1 and matrix["low_risk"]["low_risk"] == 1
+    assert sum(sum(row.values()) for row in matrix.values()) == 5
+    assert metrics.accuracy(pairs) == 2 / 5
+    assert metrics.accuracy([]) is None
+    assert [metrics.is_critical(g, p) for g, p in pairs] == [False, False, True, False, False]
+    assert metrics.is_critical("needs_info", "low_risk")
+
+
+def test_nearest_rank_percentiles():
+    # Four values: p50 → ceil(0.5·4) = 2nd smallest; p95 → ceil(3.8) = 4th.
+    assert metrics.percentile([40, 10, 30, 20], 50) == 20
+    assert metrics.percentile([40, 10, 30, 20], 95) == 40
+    # Twenty values 1..20: p95 → ceil(19) = 19th; p50 → 10th.
+    values = list(range(1, 21))
+    assert metrics.percentile(values, 95) == 19 and metrics.percentile(values, 50) == 10
+    assert metrics.percentile([], 50) is None
+    assert metrics.latency_summary([1.0, 3.0]) == {"p50": 1.0, "p95": 3.0, "mean": 2.0, "max": 3.0}
+    with pytest.raises(ValueError):
+        metrics.percentile([1], 0)
+
+
+def test_group_accuracy_counts_a_case_in_each_of_its_tags():
+    cases = [
+        {"gold_decision": "low_risk", "decision": "low_risk", "tags": ["negation", "typo"], "lang": "en"},
+        {"gold_decision": "needs_info", "decision": "approval_required", "tags": ["negation"], "lang": "fr"},
+    ]
+    assert metrics.group_accuracy(cases, "tags") == {
+        "negation": {"n": 2, "correct": 1, "accuracy": 0.5},
+        "typo": {"n": 1, "correct": 1, "accuracy": 1.0},
+    }
+    assert metrics.group_accuracy(cases, "lang")["fr"]["accuracy"] == 0.0
+
+
+def test_fact_differences():
+    assert fact_differences({"a": "yes", "b": "no"}, {"a": "yes", "b": None}, FACTS) == [
+        {"fact": "b", "gold": "no", "predicted": None}
+    ]
+
+
+def _report(decisions: dict[str, str], critical: list[str], f1: float, accuracy: float) -> dict:
+    from assistant import FACT_NAMES
+
+    cases = [{"id": i, "gold_decision": "approval_required", "decision": d, "gold_facts": {}, "facts": {}} for i, d in decisions.items()]
+    facts = {f: {"macro_f1": f1} for f in FACT_NAMES}
+    return {
+        "meta": {"split": "test", "created": "now", "backend": "offline"},
+        "suites": {"single": {"status": "ok", "cases": cases, "critical_errors": [{"id": i} for i in critical],
+                              "decision": {"accuracy": accuracy}, "facts": facts,
+                              }},
+    }
+
+
+def test_compare_lists_changed_decisions_and_new_and_fixed_critical_errors():
+    before = _report({"x": "low_risk", "y": "approval_required", "z": "needs_info"}, ["x"], 0.5, 1 / 3)
+    after = _report({"x": "approval_required", "y": "low_risk", "z": "needs_info"}, ["y"], 0.75, 1 / 3)
+    diff = compare(before, after)["single"]
+    assert diff["decisions_changed"] == [
+        {"id": "x", "gold": "approval_required", "before": "low_risk", "after": "approval_required"},
+        {"id": "y", "gold": "approval_required", "before": "approval_required", "after": "low_risk"},
+    ]
+    assert diff["new_critical"] == ["y"] and diff["fixed_critical"] == ["x"]
+    assert diff["facts"]["final_deliverable"] == (0.5, 0.75)
+
+
+def test_gate_checks_against_thresholds():
+    report = _report({"x": "approval_required"}, [], 0.5, 0.95)
+    thresholds = {"decision_accuracy": 0.9, "critical_errors": 0, "dialogue_success_rate": 0.9,
+                  "retrieval_recall_at_3": 0.9, "retrieval_mrr": 0.8}
+    checks = {(c["suite"], c["name"]): c for c in gate_checks(report, thresholds)}
+    assert checks[("single", "decision_accuracy")]["passed"] is True
+    assert checks[("single", "critical_errors")]["passed"] is True
+    assert checks[("single", "every_fact_f1_reported")]["passed"] is True
+    # Suites that did not run are neither passed nor failed.
+    assert checks[("dialogues", "dialogue_success_rate")]["passed"] is None
+    assert checks[("retrieval", "retrieval_mrr")]["passed"] is None
+    report["suites"]["single"]["critical_errors"] = [{"id": "x"}]
+    report["suites"]["single"]["decision"]["accuracy"] = 0.89
+    report["suites"]["single"]["facts"]["talent_consent"]["macro_f1"] = None
+    checks = {(c["suite"], c["name"]): c for c in gate_checks(report, thresholds)}
+    assert checks[("single", "critical_errors")]["passed"] is False and checks[("single", "critical_errors")]["detail"] == "x"
+    assert checks[("single", "decision_accuracy")]["passed"] is False
+    assert checks[("single", "every_fact_f1_reported")]["detail"] == "no F1 for: talent_consent"
