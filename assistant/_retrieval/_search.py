@@ -2,7 +2,8 @@
 
 Per process, the corpus, the BM25 index, the embedder and the open Chroma collection are built
 once, on first use, and kept (lazy singletons, guarded by a lock for multi-threaded callers such
-as Streamlit). Each query first compares the guidance files' size and mtime with those indexed;
+as Streamlit); a change of GREENLIGHT_* settings gives a new engine. Each query first compares
+the guidance files' size and mtime with those indexed;
 only when they differ is the content hash recomputed, and only when the hash differs is the
 index rebuilt.
 
@@ -105,6 +106,7 @@ class _Engine:
 
     def __init__(self, corpus: Corpus, *, force: bool = False) -> None:
         self.corpus = corpus
+        self.settings: tuple[str, ...] = ()
         self.bm25_words = BM25(_lexical_documents(corpus, tokenize))
         self.bm25_chars = BM25(_lexical_documents(corpus, char_ngrams))
         self.index = None
@@ -194,9 +196,13 @@ _embedder_cache: dict[tuple[str, str], object] = {}
 _warned: set[str] = set()
 
 
+def _embedder_key() -> tuple[str, str]:
+    return (os.environ.get("GREENLIGHT_EMBEDDING_MODEL", ""), os.environ.get("GREENLIGHT_TOKENIZER", ""))
+
+
 def _embedder() -> object:
     """The shared embedder, or a string saying why there is none (cached per model location)."""
-    key = (os.environ.get("GREENLIGHT_EMBEDDING_MODEL", ""), os.environ.get("GREENLIGHT_TOKENIZER", ""))
+    key = _embedder_key()
     with _lock:
         if key not in _embedder_cache:
             try:
@@ -217,23 +223,37 @@ def _embedder() -> object:
         return _embedder_cache[key]
 
 
+def _settings() -> tuple[str, ...]:
+    """The environment an engine was built for; a change (e.g. another data dir) means a new engine."""
+    from ._paths import chroma_dir, chroma_url, guidance_files
+
+    return (chroma_url() or str(chroma_dir()), *map(str, guidance_files().values()), *_embedder_key())
+
+
 def _engine(*, force: bool = False) -> _Engine:
-    """The engine for the current knowledge files, (re)built when they changed or when forced."""
+    """The engine for the current settings and knowledge files, (re)built when either changed."""
     global _engine_cache
     with _lock:
         engine = _engine_cache
-        if engine is not None and not force and engine.corpus.signature == file_signature():
+        settings = _settings()
+        if engine is not None and (force or engine.settings != settings):
+            engine = None
+        if engine is not None and engine.corpus.signature == file_signature():
             return engine
         corpus = load_corpus()
-        if engine is not None and not force and engine.corpus.content_hash == corpus.content_hash:
+        if engine is not None and engine.corpus.content_hash == corpus.content_hash:
             engine.corpus = corpus  # touched but unchanged: remember the new mtimes
             return engine
         _engine_cache = _Engine(corpus, force=force)
+        _engine_cache.settings = settings
         return _engine_cache
 
 
 def reset() -> None:
-    """Forget the cached engine and embedder (tests; after changing environment variables)."""
+    """Forget the cached engine and embedder, as a new process would (tests).
+
+    Not needed after changing GREENLIGHT_* variables: the next query notices and adapts.
+    """
     global _engine_cache
     with _lock:
         _engine_cache = None

