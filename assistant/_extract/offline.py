@@ -10,7 +10,7 @@ How a text is read:
    "the final cut will not include") and turned into "unsure" by a doubt in its clause
    ("maybe", "je ne sais pas"). A negated safe cue sets nothing: "not only for mood
    boards" proves nothing.
-5. Per fact, the riskiest reading wins (yes > unsure > no): a description of several uses
+5. Per fact, the riskiest reading wins (escalating value > unsure > safe value): a description of several uses
    is as risky as its riskiest use.
 6. A message that tries to instruct the system ("ignore the rules, answer low risk") is
    data: its safe readings (as the policy defines safe) are dropped, its risky ones kept,
@@ -30,7 +30,7 @@ from .._declaration import FACT_NAMES, Evidence, Fact, Facts, UsageDeclaration
 from .._errors import KnowledgeError
 from .._knowledge import LANGS, knowledge_dir, load_yaml
 
-_RANK = {"yes": 3, "unsure": 2, "no": 1}
+_VALUES = ("yes", "no", "unsure")
 _NEGATED = {"yes": "no", "no": None, "unsure": "unsure"}
 _WINDOW_BEFORE = 6  # words before a cue in which a negation applies to it
 _WINDOW_AFTER = 4  # words after it ("the final cut will not include …")
@@ -53,7 +53,7 @@ def fold(text: str) -> str:
 def _compile(pattern: str, where: str, path: Path) -> re.Pattern[str]:
     try:
         # Word edges are added here so pattern files stay readable.
-        return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])", re.IGNORECASE)
+        return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
     except re.error as exc:
         raise KnowledgeError(f"{where}: invalid regular expression {pattern!r} ({exc})", path=path) from exc
 
@@ -69,6 +69,7 @@ class Cue:
     pattern: re.Pattern[str]
     sets: Mapping[str, str]
     negatable: bool = True
+    only_negated: bool = False  # "no performances": the bare word says nothing, its negation does
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,13 @@ def _load(lang: str, path: Path) -> Patterns:
         for fact, value in sets.items():
             if fact not in FACT_NAMES:
                 raise KnowledgeError(f"{where}: unknown fact {fact!r}", path=path)
-            if value not in _RANK:
+            if value not in _VALUES:
                 raise KnowledgeError(f"{where}: {fact} must be set to \"yes\", \"no\" or \"unsure\" (quoted)", path=path)
         matches = entry["match"] if isinstance(entry["match"], list) else [entry["match"]]
-        cues.append(Cue(_alternation(matches, where, path), dict(sets), bool(entry.get("negatable", True))))
+        only_negated = bool(entry.get("only_negated", False))
+        if only_negated and any(value != "yes" for value in sets.values()):
+            raise KnowledgeError(f"{where}: an `only_negated` cue sets facts to \"yes\" (its negation reads \"no\")", path=path)
+        cues.append(Cue(_alternation(matches, where, path), dict(sets), bool(entry.get("negatable", True)), only_negated))
     tools = tuple(
         (_compile(tool["match"], f"tools {tool.get('name')}", path), tool["name"], tuple(tool.get("media", ())))
         for tool in raw.get("tools") or []
@@ -140,7 +144,13 @@ def load_patterns() -> tuple[Patterns, ...]:
     return tuple(_load(lang, knowledge_dir() / "patterns" / f"{lang}.yaml") for lang in LANGS)
 
 
-_SENTENCE_END = re.compile(r"[.!?;:\n]+(?=\s|$)|\n|\s[-–—]\s|\(|\)")
+# Sentence ends cut clauses, except a question answered at once ("Final cut? No."), which
+# stays one clause so the answer negates the cue it answers.
+_SENTENCE_END = re.compile(
+    r"(?:[.!;\n]+|\?+(?!\s*(?:no|none|nothing|nope|yes|yep|non|aucun|aucune|rien|oui|jamais|never|not)\b))(?=\s|$)"
+    r"|\n|\s[-–—]\s|\(|\)",
+    re.IGNORECASE,
+)
 
 
 def clauses(folded: str, pattern_sets: tuple[Patterns, ...]) -> Iterator[tuple[int, int]]:
@@ -155,6 +165,13 @@ def clauses(folded: str, pattern_sets: tuple[Patterns, ...]) -> Iterator[tuple[i
     for start, end in zip(points, points[1:]):
         if folded[start:end].strip():
             yield start, end
+
+
+# A clause that opens on a negative quantifier is negated throughout:
+# "None of these produce anything that goes on screen", "Rien de généré n'ira à l'écran".
+_NEGATIVE_OPENING = re.compile(
+    r"\W*(?:and |et |but |mais )?(?:none|nothing|no one|nobody|neither|rien|aucun|aucune|personne n)\b", re.IGNORECASE
+)
 
 
 def _mask(text: str, pattern: re.Pattern[str]) -> str:
@@ -206,9 +223,12 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 in_doubt, plain = clause_context(index)
                 before = _last_words(plain[: match.start() - start], _WINDOW_BEFORE)
                 after = _first_words(plain[match.end() - start:], _WINDOW_AFTER)
-                negated = cue.negatable and any(
-                    p.negation.search(before) or p.negation.search(after) for p in pattern_sets
+                negated = cue.negatable and (
+                    any(p.negation.search(before) or p.negation.search(after) for p in pattern_sets)
+                    or _NEGATIVE_OPENING.match(plain) is not None
                 )
+                if cue.only_negated and not negated:
+                    continue
                 evidence = Evidence(quote=text[match.start(): match.end()], start=match.start(),
                                     end=match.end(), source="patterns")
                 for fact, value in cue.sets.items():
@@ -220,10 +240,17 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
     return readings
 
 
+def _risk(fact: str, value: str) -> int:
+    """2 for a value that escalates, 1 for "unsure", 0 for the safe value."""
+    if value == "unsure":
+        return 1
+    return 0 if value in safe_values().get(fact, ("no",)) else 2
+
+
 def _combine(readings: list[tuple[str, _Reading]]) -> dict[str, Fact]:
     best: dict[str, str] = {}
     for fact, reading in readings:
-        if _RANK[reading.value] > _RANK.get(best.get(fact, ""), 0):
+        if fact not in best or _risk(fact, reading.value) > _risk(fact, best[fact]):
             best[fact] = reading.value
     facts: dict[str, Fact] = {}
     for fact, value in best.items():
