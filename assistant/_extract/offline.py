@@ -80,6 +80,7 @@ class Patterns:
     cues: tuple[Cue, ...]
     negation: re.Pattern[str]
     doubt: re.Pattern[str]
+    modal_doubt: re.Pattern[str]
     not_negation: re.Pattern[str]
     instruction: re.Pattern[str]
     clause_break: re.Pattern[str]
@@ -126,6 +127,7 @@ def _load(lang: str, path: Path) -> Patterns:
         cues=tuple(cues),
         negation=words("negation"),
         doubt=words("doubt"),
+        modal_doubt=words("modal_doubt"),
         not_negation=words("not_negation"),
         instruction=words("instruction"),
         clause_break=re.compile("|".join(raw.get("clause_break") or [r"$^"]), re.IGNORECASE),
@@ -179,8 +181,12 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
 
 
 def _last_words(text: str, count: int) -> str:
-    # A comma ends a negation's reach: "no budget for actors, so we clone the voice".
-    return " ".join(text.rsplit(",", 1)[-1].split()[-count:])
+    # A comma ends a negation's reach ("no budget for actors, so we clone the voice"),
+    # except inside a short list ("won't paste any script, outline or other material").
+    head, comma, tail = text.rpartition(",")
+    if comma and len(tail.split()) > 3:
+        text = tail
+    return " ".join(text.split()[-count:])
 
 
 def _first_words(text: str, count: int) -> str:
@@ -198,9 +204,10 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
     """Every cue reading of the text, each judged within its own clause."""
     spans = list(clauses(folded, pattern_sets))
     starts = [start for start, _ in spans]
-    context: dict[int, tuple[bool, str]] = {}  # clause index → (in doubt, text with non-negations blanked)
+    # clause index → (in doubt, modal doubt, text with non-negations blanked)
+    context: dict[int, tuple[bool, bool, str]] = {}
 
-    def clause_context(index: int) -> tuple[bool, str]:
+    def clause_context(index: int) -> tuple[bool, bool, str]:
         if index not in context:
             start, end = spans[index]
             clause = folded[start:end]
@@ -208,7 +215,11 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
             # What looks like a negation but is not one ("not only", "not sure") is blanked first.
             for patterns in pattern_sets:
                 plain = _mask(_mask(plain, patterns.doubt), patterns.not_negation)
-            context[index] = (any(p.doubt.search(clause) for p in pattern_sets), plain)
+            context[index] = (
+                any(p.doubt.search(clause) for p in pattern_sets),
+                any(p.modal_doubt.search(clause) for p in pattern_sets),
+                plain,
+            )
         return context[index]
 
     readings: list[tuple[str, _Reading]] = []
@@ -220,7 +231,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 start, end = spans[index]
                 if match.end() > end:
                     continue  # a cue never spans two clauses
-                in_doubt, plain = clause_context(index)
+                in_doubt, modal_doubt, plain = clause_context(index)
                 before = _last_words(plain[: match.start() - start], _WINDOW_BEFORE)
                 after = _first_words(plain[match.end() - start:], _WINDOW_AFTER)
                 negated = cue.negatable and (
@@ -233,7 +244,8 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                                     end=match.end(), source="patterns")
                 for fact, value in cue.sets.items():
                     read: Optional[str] = _NEGATED[value] if negated else value
-                    if read is not None and in_doubt:
+                    # "nothing could be taken for real" is a confident no; "could end up on screen" is doubt.
+                    if read is not None and (in_doubt or (modal_doubt and not negated)):
                         read = "unsure"
                     if read is not None:
                         readings.append((fact, _Reading(read, evidence)))
