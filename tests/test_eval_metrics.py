@@ -148,3 +148,83 @@ def test_gate_checks_against_thresholds():
     assert checks[("single", "critical_errors")]["passed"] is False and checks[("single", "critical_errors")]["detail"] == "x"
     assert checks[("single", "decision_accuracy")]["passed"] is False
     assert checks[("single", "every_fact_f1_reported")]["detail"] == "no F1 for: talent_consent"
+
+
+# --- the simulated producer ----------------------------------------------------------------------
+
+from types import SimpleNamespace  # noqa: E402
+
+from assistant._evals.simulator import MAX_TURNS, answer, play  # noqa: E402
+
+
+def test_short_answers_in_each_language():
+    truth = {"final_deliverable": "yes", "personal_data": "no", "talent_likeness": "unsure"}
+    assert answer(["final_deliverable"], truth, "en", "short") == "yes"
+    assert answer(["final_deliverable", "personal_data", "talent_likeness"], truth, "en", "short") == "1. yes 2. no 3. not sure"
+    assert answer(["personal_data", "talent_likeness"], truth, "fr", "unsure") == "1. non 2. je ne sais pas"
+
+
+def test_none_of_those_only_when_every_asked_fact_is_no():
+    truth = {"personal_data": "no", "proprietary_material": "no", "final_deliverable": "yes"}
+    assert answer(["personal_data", "proprietary_material"], truth, "en", "none-of-those") == "none of those"
+    assert answer(["personal_data", "proprietary_material"], truth, "fr", "none-of-those") == "aucun de ceux-là"
+    assert answer(["personal_data", "final_deliverable"], truth, "en", "none-of-those") == "1. no 2. yes"
+    # Other styles say "no" to each.
+    assert answer(["personal_data", "proprietary_material"], truth, "en", "short") == "1. no 2. no"
+
+
+def test_verbose_answers_are_a_sentence_per_fact_starting_with_the_answer():
+    truth = {"personal_data": "no", "enterprise_environment": "yes"}
+    text = answer(["personal_data", "enterprise_environment"], truth, "en", "verbose")
+    first, second = text.split("\n")
+    assert first.startswith("1. No, ") and second.startswith("2. Yes, ")
+
+
+def test_a_fact_missing_from_the_gold_is_answered_not_sure():
+    assert answer(["talent_consent"], {}, "en", "short") == "not sure"
+
+
+class FakeSession:
+    """Asks `script[i]` after the i-th message; records what it was sent."""
+
+    def __init__(self, script, lang="en"):
+        self.script, self.lang, self.received = list(script), lang, []
+        self.declaration = SimpleNamespace(values=lambda: {"final_deliverable": "no", "personal_data": None})
+
+    def send(self, text):
+        self.received.append(text)
+        asked = self.script[len(self.received) - 1] if len(self.received) <= len(self.script) else []
+        return SimpleNamespace(decision="needs_info" if asked else "low_risk",
+                               questions=[SimpleNamespace(fact=f, text=f"{f}?") for f in asked])
+
+
+def test_play_answers_then_sends_the_correction_after_its_turn_then_stops():
+    made = []
+
+    def factory(lang):
+        made.append(FakeSession([["personal_data"], ["final_deliverable", "personal_data"], []], lang))
+        return made[-1]
+
+    case = {"id": "d", "lang": "en", "style": "short", "first_message": "hello",
+            "facts": {"personal_data": "no", "final_deliverable": "no"},
+            "corrections": [{"after_turn": 2, "text": "actually, mood boards only", "fact": "final_deliverable", "value": "no"}],
+            "decision": "low_risk"}
+    played = play(case, session_factory=factory)
+    # 1 first message, 2 answer "no", 3 the correction (due after turn 2, sent before answering);
+    # then nothing is asked: done.
+    assert made[0].received == ["hello", "no", "actually, mood boards only"]
+    assert played["turns"] == 3 and played["stop"] == "done" and played["decision"] == "low_risk"
+    assert played["facts"] == {"final_deliverable": "no"}
+    assert len(played["transcript"]) == 6 and len(played["turn_latency_ms"]) == 3
+
+
+def test_play_sends_a_pending_correction_before_ending_and_stops_after_max_turns():
+    made = []
+    case = {"id": "d", "lang": "fr", "style": "short", "first_message": "bonjour", "facts": {"personal_data": "yes"},
+            "corrections": [{"after_turn": 5, "text": "en fait si", "fact": "personal_data", "value": "yes"}],
+            "decision": "approval_required"}
+    played = play(case, session_factory=lambda lang: made.append(FakeSession([[]], lang)) or made[-1])
+    assert made[0].received == ["bonjour", "en fait si"] and played["turns"] == 2
+    forever = [["personal_data"]] * 50
+    played = play(case, session_factory=lambda lang: FakeSession(forever, lang))
+    assert played["turns"] == MAX_TURNS and played["stop"] == "max-turns"
