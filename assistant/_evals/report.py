@@ -118,7 +118,9 @@ def _single_lines(single: dict[str, Any], meta: dict[str, Any]) -> list[str]:
     out += _critical_lines(crit)
     if single["errors"]:
         out.append(f"  cases that raised: {len(single['errors'])}")
-        out += [f"    {e['id']}: {e['error']}" for e in single["errors"]]
+        out += [f"    {e['id']}: {e['error'][:200]}" for e in single["errors"][:10]]
+        if len(single["errors"]) > 10:
+            out.append(f"    … and {len(single['errors']) - 10} more (report.json lists them all)")
     out.append("")
     headers = ["fact", "F1", "yes P", "R", "F1", "no P", "R", "F1", "unsure P", "R", "F1", "gold", "read"]
     rows = []
