@@ -193,3 +193,37 @@ def test_a_broken_pattern_file_names_the_file(tmp_path, monkeypatch) -> None:
             offline.load_patterns()
     finally:
         offline.load_patterns.cache_clear()
+
+
+# --- how producers state negatives ---------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Final cut? No. Personal data? None.", {"final_deliverable": "no", "personal_data": "no"}),
+        ("- People, voices, performances: none.", {"talent_likeness": "no", "performance_alteration": "no"}),
+        ("None of these produce anything that goes on screen.", {"final_deliverable": "no"}),
+        ("No real people, no performances, nothing misleading, nobody's job replaced.",
+         {"talent_likeness": "no", "performance_alteration": "no", "misleading_content": "no", "union_work_impact": "no"}),
+        ("Rien de généré n'ira à l'écran, aucune interprétation modifiée.",
+         {"final_deliverable": "no", "performance_alteration": "no"}),
+    ],
+)
+def test_checklists_answers_and_negative_openings(text: str, expected: dict) -> None:
+    assert expected.items() <= facts(text).items()
+
+
+def test_a_bare_word_alone_states_nothing() -> None:
+    # "performances" is only evidence when negated; mentioning it states no fact.
+    assert "performance_alteration" not in facts("We love the performances in this show.")
+
+
+def test_modal_doubt_does_not_weaken_a_negation() -> None:
+    assert facts("Nothing could be taken for real.")["misleading_content"] == "no"
+    assert facts("The poster could end up in the final cut.")["final_deliverable"] == "unsure"
+
+
+def test_the_riskiest_reading_is_per_fact() -> None:
+    # For the tool's environment, "no" is the escalating value: it wins over an enterprise "yes".
+    text = "One: ChatGPT Enterprise for titles. Two: Gemini on my personal account for summaries."
+    assert facts(text)["enterprise_environment"] == "no"

@@ -32,7 +32,7 @@ from .._knowledge import LANGS, knowledge_dir, load_yaml
 
 _VALUES = ("yes", "no", "unsure")
 _NEGATED = {"yes": "no", "no": None, "unsure": "unsure"}
-_WINDOW_BEFORE = 6  # words before a cue in which a negation applies to it
+_WINDOW_BEFORE = 7  # words before a cue in which a negation applies to it
 _WINDOW_AFTER = 4  # words after it ("the final cut will not include …")
 _MAX_EVIDENCE = 3
 
@@ -176,6 +176,12 @@ _NEGATIVE_OPENING = re.compile(
 )
 
 
+# A checklist line answered in the negative: "People, voices, performances: none."
+_NEGATIVE_ANSWER = re.compile(
+    r"[^.:?!]*[:?]\s*(?:no|none|nothing|nope|non|aucun|aucune|rien|never|jamais)\b", re.IGNORECASE
+)
+
+
 def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -237,6 +243,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 negated = cue.negatable and (
                     any(p.negation.search(before) or p.negation.search(after) for p in pattern_sets)
                     or _NEGATIVE_OPENING.match(plain) is not None
+                    or _NEGATIVE_ANSWER.match(plain, match.end() - start) is not None
                 )
                 if cue.only_negated and not negated:
                     continue
