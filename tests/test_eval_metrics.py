@@ -138,9 +138,12 @@ def test_gate_checks_against_thresholds():
     assert checks[("single", "decision_accuracy")]["passed"] is True
     assert checks[("single", "critical_errors")]["passed"] is True
     assert checks[("single", "every_fact_f1_reported")]["passed"] is True
-    # Suites that did not run are neither passed nor failed.
+    # A suite that was not asked for has no check; a skipped one is neither passed nor failed.
+    assert ("retrieval", "retrieval_mrr") not in checks
+    report["suites"]["dialogues"] = {"status": "skipped", "reason": "no intake"}
+    checks = {(c["suite"], c["name"]): c for c in gate_checks(report, thresholds)}
     assert checks[("dialogues", "dialogue_success_rate")]["passed"] is None
-    assert checks[("retrieval", "retrieval_mrr")]["passed"] is None
+    assert checks[("dialogues", "dialogue_success_rate")]["detail"] == "no intake"
     report["suites"]["single"]["critical_errors"] = [{"id": "x"}]
     report["suites"]["single"]["decision"]["accuracy"] = 0.89
     report["suites"]["single"]["facts"]["talent_consent"]["macro_f1"] = None

@@ -432,14 +432,16 @@ def gate_checks(report: dict[str, Any], thresholds: Optional[dict[str, Any]] = N
 
     Returns:
         [{"name", "suite", "value", "threshold", "passed" (True/False, None when the suite
-          did not run), "detail"}]. A check whose suite was skipped or not run has
-        passed=None: it is not met, and not failed either.
+          was skipped), "detail"}], for the suites the report holds. A check whose suite
+        was skipped has passed=None: it is not met, and not failed either.
     """
     t = thresholds if thresholds is not None else load_thresholds()
     suites = report.get("suites", {})
     checks: list[dict[str, Any]] = []
 
     def add(name: str, suite: str, value: Any, threshold: Any, passed: Optional[bool], detail: str = "") -> None:
+        if suite not in suites:  # not asked for in this run: nothing to say
+            return
         checks.append({"name": name, "suite": suite, "value": value, "threshold": threshold, "passed": passed, "detail": detail})
 
     def ran(suite: str) -> Optional[dict[str, Any]]:
