@@ -150,7 +150,9 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
         model: the ONNX file; default `model_path()`. Its sha256 must equal MODEL_SHA256.
         tokenizer: tokenizer.json; default `tokenizer_path()`.
         batch_size: texts per ONNX run. Inputs are sorted by length first so that each batch
-            pads only to its own longest text.
+            pads only to its own longest text. Default 1: on the 2-core development machine
+            the 76 passages embed in 1.5 s one by one, 1.7 s in batches of 4 and 2.1 s in
+            batches of 16 (onnxruntime's int8 kernels gain nothing from batching on CPU).
         threads: onnxruntime intra-op threads; default: the number of CPUs.
 
     Raises:
@@ -162,7 +164,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
         model: Optional[Path] = None,
         tokenizer: Optional[Path] = None,
         *,
-        batch_size: int = 32,
+        batch_size: int = 1,
         threads: Optional[int] = None,
     ) -> None:
         self.model = Path(model) if model is not None else model_path()
@@ -234,7 +236,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: Dict[str, Any]) -> "MiniLMEmbeddingFunction":
-        return MiniLMEmbeddingFunction(batch_size=int(config.get("batch_size", 32)))
+        return MiniLMEmbeddingFunction(batch_size=int(config.get("batch_size", 1)))
 
     def default_space(self) -> str:  # type: ignore[override]
         return "cosine"
