@@ -113,3 +113,79 @@ def render_text(assessment: Assessment, declaration: UsageDeclaration, *, color:
         lines.append(f"{label('notices', lang)}: {notice}")
     lines.append(f"({label('policy', lang)} {assessment.policy_version})")
     return "\n".join(lines)
+
+
+# --- Markdown, for the chat's replies and the exported summary ---------------------------------
+
+DECISION_ICONS: dict[str, str] = {"low_risk": "✅", "approval_required": "🛑", "needs_info": "⚠️"}
+"""The guidance's own triage marks (G9): cleared, escalate, and "not decided yet"."""
+
+VALUE_WORDS: dict[str, dict[Lang, str]] = {
+    "yes": {"en": "yes", "fr": "oui"},
+    "no": {"en": "no", "fr": "non"},
+    "unsure": {"en": "not sure", "fr": "pas sûr"},
+    "none": {"en": "not stated", "fr": "non précisé"},
+}
+
+_MD_LABELS: dict[str, dict[Lang, str]] = {
+    "guidance": {"en": "Guidance", "fr": "Recommandations"},
+    "rule": {"en": "rule", "fr": "règle"},
+    "tell_me": {
+        "en": "Tell me if you already know, so the summary for your contact is complete.",
+        "fr": "Dites-le-moi si vous le savez déjà : le récapitulatif pour votre contact sera complet.",
+    },
+}
+
+
+def colon(lang: Lang) -> str:
+    """":" in English, " :" in French (French typography puts a space before it)."""
+    return " :" if lang == "fr" else ":"
+
+
+def value_word(value: str | None, lang: Lang) -> str:
+    """A fact value in words: "yes", "no", "not sure", or "not stated" for None."""
+    return VALUE_WORDS[value or "none"][lang]
+
+
+def citation_label(passage_id: str, lang: Lang) -> str:
+    """'G3.3 · Digital replicas of real talent': the section and title of a cited passage."""
+    found = passage(passage_id, lang)
+    return f"{found.section} · {found.title}"
+
+
+def render_markdown(assessment: Assessment, *, questions: bool = True) -> str:
+    """The decision as Markdown: headline with next step, each reason with its citations
+    (section and title), then the open questions (needs info) or what the Netflix contact
+    will also want to know (approval required).
+
+    Args:
+        assessment: the decision to explain; its `lang` sets the language.
+        questions: include the open questions of a "needs_info" decision (the chat asks
+            them itself, a few at a time, and passes False).
+    """
+    lang = assessment.lang
+    decision = assessment.decision
+    lines = [f"**{DECISION_ICONS[decision]} {HEADLINES[decision][lang]}** — {NEXT_STEPS[decision][lang]}"]
+    if assessment.reasons:
+        lines += ["", f"**{label('why', lang)}**"]
+        for reason in assessment.reasons:
+            unsure = any(value == "unsure" for value in reason.facts.values())
+            lines.append(f"- {reason.message}" + (f" {label('unsure', lang)}" if unsure else "") + "  ")
+            cited = "; ".join(citation_label(c, lang) for c in reason.citations)
+            lines.append(f"  *{_MD_LABELS['guidance'][lang]}{colon(lang)} {cited}* ({_MD_LABELS['rule'][lang]} `{reason.rule}`)")
+    if questions and assessment.questions:
+        lines += ["", f"**{label('questions', lang)}**"]
+        lines += [f"- {q.text}" for q in assessment.questions]
+    if assessment.follow_ups:
+        lines += ["", render_follow_ups(assessment)]
+    return "\n".join(lines)
+
+
+def render_follow_ups(assessment: Assessment) -> str:
+    """Once approval is required: what the Netflix contact will also want to know, as topics
+    the producer may answer — never as questions the producer must go through."""
+    lang = assessment.lang
+    if not assessment.follow_ups:
+        return ""
+    topics = ", ".join(question_bank()[q.fact].label[lang] for q in assessment.follow_ups)
+    return f"**{label('follow_ups', lang)}{colon(lang)}** {topics}. {_MD_LABELS['tell_me'][lang]}"

@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, str] = {
     "index": "index",
     "ask": "ask",
     "eval": "eval",
+    "chat": "chat",
 }
 
 
