@@ -42,6 +42,9 @@ _EXPORTS: dict[str, str] = {
     "question_bank": "._knowledge",
     # extraction
     "extract": "._extract",
+    "extract_with_details": "._extract",
+    "ExtractionResult": "._extract",
+    "describe_backend": "._config",
     "MAX_TEXT_CHARS": "._extract",
     # retrieval
     "retrieve": "._retrieval",
@@ -86,7 +89,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
         PolicyError,
         RetrievalError,
     )
-    from ._extract import MAX_TEXT_CHARS, extract
+    from ._config import describe_backend
+    from ._extract import MAX_TEXT_CHARS, ExtractionResult, extract, extract_with_details
     from ._intake import IntakeSession, Turn
     from ._knowledge import Passage, passage, passages, question_bank
     from ._policy import Policy, Rule, load_policy

@@ -8,10 +8,14 @@ Backends:
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import TYPE_CHECKING, Literal, Optional
 
 from .._declaration import UsageDeclaration
 from .._errors import InputError
+from .result import ExtractionResult
+
+if TYPE_CHECKING:
+    from .._config import Settings
 
 Backend = Literal["offline", "openai"]
 
@@ -51,11 +55,37 @@ def extract(text: str, *, backend: Optional[Backend] = None) -> UsageDeclaration
 
     Returns:
         The declaration: facts with evidence spans into `text`; unstated facts are None.
+        With "openai", an endpoint failure falls back to the offline reading, with a notice.
+
+    Raises:
+        InputError: empty or oversized text.
+    """
+    if backend == "offline":
+        validate_text(text)
+        from .offline import extract_offline
+
+        return extract_offline(text)
+    return extract_with_details(text, backend=backend).declaration
+
+
+def extract_with_details(
+    text: str, *, backend: Optional[Backend] = None, settings: Optional["Settings"] = None
+) -> ExtractionResult:
+    """Like extract(), with how the text was read: the backend used, notices, redactions,
+    HTTP requests made, prompt size and the facts the two readings disagreed on.
+
+    Args:
+        text: the description, at most MAX_TEXT_CHARS characters.
+        backend: "offline", "openai", or None for the configured backend.
+        settings: the LLM settings; default: environment and config file (assistant._config).
+
+    Returns:
+        An ExtractionResult; its `declaration` is what extract() returns.
 
     Raises:
         InputError: empty or oversized text.
     """
     validate_text(text)
-    from .offline import extract_offline
+    from .dispatch import run
 
-    return extract_offline(text)
+    return run(text, backend=backend, settings=settings)
