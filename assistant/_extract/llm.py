@@ -72,12 +72,14 @@ _MAX_FAILED_OUTPUT = 4000  # characters of a failed answer carried into the re-a
 
 def llm_schema() -> dict[str, Any]:
     """The JSON Schema the model fills: every fact, each {value, quote}. Lean on purpose (the
-    definitions are in the prompt); strict-mode compatible (all keys required, no extras)."""
+    definitions and what a quote is are in the prompt); strict-mode compatible (all keys
+    required, no extras). Inline rather than `$defs`/`$ref`, which not every server's
+    schema-to-grammar conversion follows."""
     fact = {
         "type": "object",
         "properties": {
             "value": {"type": ["string", "null"], "enum": ["yes", "no", "unsure", None]},
-            "quote": {"type": ["string", "null"], "description": "The producer's exact words; null when value is null."},
+            "quote": {"type": ["string", "null"]},
         },
         "required": ["value", "quote"],
         "additionalProperties": False,
