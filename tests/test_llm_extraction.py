@@ -652,3 +652,26 @@ def test_cli_assess_backend_openai_without_endpoint_says_offline(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert any("No LLM endpoint is configured" in n for n in payload["declaration"]["notices"])
+
+
+def test_missing_openai_package_falls_back_with_the_install_command(server: FakeOpenAI,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    llm_module._client.cache_clear()
+    monkeypatch.setitem(sys.modules, "openai", None)  # as if the `llm` extra were not installed
+    try:
+        result = extract_with_details(TYPICAL_TEXT, settings=endpoint(server.url))
+    finally:
+        llm_module._client.cache_clear()
+    assert_fell_back(result, "llm-unavailable")
+    assert "pip install 'greenlight[llm]'" in " ".join(result.notices)
+    assert server.requests == []
+
+
+def test_offline_extraction_never_imports_openai(tmp_path: Path) -> None:
+    code = ("import sys, assistant; assistant.extract('Mood boards only.'); "
+            "print('openai' in sys.modules, assistant.describe_backend())")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "GREENLIGHT_"))}
+    env["XDG_CONFIG_HOME"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                         timeout=60)
+    assert out.stdout.split() == ["False", "offline", "extractor"], out.stderr
