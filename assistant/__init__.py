@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "MAX_TEXT_CHARS": "._extract",
     # retrieval
     "retrieve": "._retrieval",
+    "RetrievedPassage": "._retrieval",
     # the conversation
     "IntakeSession": "._intake",
     "Turn": "._intake",
@@ -94,4 +95,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from ._intake import IntakeSession, Turn
     from ._knowledge import Passage, passage, passages, question_bank
     from ._policy import Policy, Rule, load_policy
-    from ._retrieval import retrieve
+    from ._retrieval import RetrievedPassage, retrieve
