@@ -43,6 +43,7 @@ _LABELS: dict[str, dict[Lang, str]] = {
     },
     "notices": {"en": "Notice", "fr": "Avertissement"},
     "policy": {"en": "policy", "fr": "politique"},
+    "read_by": {"en": "read by:", "fr": "lu par :"},
     "unsure": {
         "en": "(you are unsure: the guidance treats that as a reason to escalate)",
         "fr": "(vous n'êtes pas sûr : la recommandation demande alors de remonter)",
@@ -75,7 +76,9 @@ def result_json(assessment: Assessment, declaration: UsageDeclaration, **extra: 
     }
 
 
-def render_text(assessment: Assessment, declaration: UsageDeclaration, *, color: bool = False) -> str:
+def render_text(
+    assessment: Assessment, declaration: UsageDeclaration, *, color: bool = False, extractor: str | None = None
+) -> str:
     """A plain-text verdict for the terminal: headline, next step, reasons with citations,
     the facts read with the producer's words, and the open questions."""
     lang = assessment.lang
@@ -111,7 +114,8 @@ def render_text(assessment: Assessment, declaration: UsageDeclaration, *, color:
         lines.extend([f"{label('follow_ups', lang)}: {topics}.", ""])
     for notice in declaration.notices:
         lines.append(f"{label('notices', lang)}: {notice}")
-    lines.append(f"({label('policy', lang)} {assessment.policy_version})")
+    read_by = f"{label('read_by', lang)} {extractor}; " if extractor else ""
+    lines.append(f"({read_by}{label('policy', lang)} {assessment.policy_version})")
     return "\n".join(lines)
 
 

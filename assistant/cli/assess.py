@@ -33,15 +33,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _assess_one(text: str, lang: str | None, backend: str | None) -> dict[str, Any]:
+def _read(text: str, lang: str | None, backend: str | None) -> tuple[Any, Any, Any]:
+    """(extraction result, assessment) for one text, with the configured or chosen backend."""
     from .._assess import assess
-    from .._extract import extract
+    from .._extract import extract_with_details
     from .._lang import detect_lang
+
+    extraction = extract_with_details(text, backend=backend)  # type: ignore[arg-type]
+    assessment = assess(extraction.declaration, lang=lang or detect_lang(text))  # type: ignore[arg-type]
+    return extraction, assessment, extraction.declaration
+
+
+def _assess_one(text: str, lang: str | None, backend: str | None) -> dict[str, Any]:
     from .._render import result_json
 
-    declaration = extract(text, backend=backend)  # type: ignore[arg-type]
-    assessment = assess(declaration, lang=lang or detect_lang(text))  # type: ignore[arg-type]
-    return result_json(assessment, declaration)
+    extraction, assessment, declaration = _read(text, lang, backend)
+    return result_json(assessment, declaration, extractor=extraction.backend_description)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,14 +58,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_assess_one(text, args.lang, args.backend), ensure_ascii=False))
         return 0
-    from .._assess import assess
-    from .._extract import extract
-    from .._lang import detect_lang
     from .._render import render_text
 
-    declaration = extract(text, backend=args.backend)
-    assessment = assess(declaration, lang=args.lang or detect_lang(text))
-    print(render_text(assessment, declaration, color=sys.stdout.isatty()))
+    extraction, assessment, declaration = _read(text, args.lang, args.backend)
+    print(render_text(assessment, declaration, color=sys.stdout.isatty(), extractor=extraction.backend_description))
     return 0
 
 
