@@ -53,7 +53,7 @@ from ._render import HEADLINES, colon, render_follow_ups, render_markdown, value
 if TYPE_CHECKING:
     from ._store import IntakeStore
 
-__all__ = ["ExtractorInfo", "FactChange", "IntakeSession", "Turn"]
+__all__ = ["ExtractorInfo", "FactChange", "IntakeSession", "Turn", "check_configuration", "mask_secrets"]
 
 logger = logging.getLogger("assistant.intake")
 
@@ -286,16 +286,37 @@ class _Reading:
 
 
 def _extractor_info(backend: Optional[str]) -> ExtractorInfo:
-    # Until an LLM backend is wired in (assistant/_extract), every reading is offline.
-    return ExtractorInfo()
+    """The configured extractor, for display (assistant._config when present, else offline)."""
+    if backend == "offline":
+        return ExtractorInfo()
+    try:
+        from ._config import load_settings
+
+        settings = load_settings()
+        if (backend or settings.backend) == "offline":
+            return ExtractorInfo()
+        return ExtractorInfo(name="openai", label=settings.describe(), model=getattr(settings, "model", None))
+    except ImportError:
+        return ExtractorInfo()
+    except Exception as exc:  # noqa: BLE001 — a broken configuration reads as offline, with the reason
+        return ExtractorInfo(label=f"offline extractor ({exc})")
 
 
 def _read(text: str, backend: Optional[str]) -> _Reading:
     """The extractor's reading of one message. The one place that calls the extractor."""
-    from ._extract import extract
+    from . import _extract
 
-    declaration = extract(text, backend=backend)  # type: ignore[arg-type]
-    return _Reading(declaration, tuple(declaration.notices), _extractor_info(backend))
+    with_details = getattr(_extract, "extract_with_details", None)
+    if with_details is None:
+        declaration = _extract.extract(text, backend=backend)  # type: ignore[arg-type]
+        return _Reading(declaration, tuple(declaration.notices), _extractor_info(backend))
+    result = with_details(text, backend=backend)
+    info = ExtractorInfo(
+        name=result.backend_used,
+        label=result.backend_description,
+        model=None if result.backend_used == "offline" else _extractor_info(backend).model,
+    )
+    return _Reading(result.declaration, tuple(result.notices), info)
 
 
 # --- polarity: which value of a fact is the risky one --------------------------------------------
@@ -714,6 +735,21 @@ class IntakeSession:
         from ._export import export_markdown
 
         return export_markdown(self, lang=lang)
+
+
+def check_configuration() -> None:
+    """Load everything a conversation needs (policy, question bank, guidance, intake
+    vocabulary), so that a broken knowledge file shows up before the first message.
+
+    Raises:
+        KnowledgeError: a knowledge file is missing or invalid (the message names it).
+    """
+    from ._answers import vocabulary
+
+    load_policy()
+    question_bank()
+    passages()
+    vocabulary()
 
 
 def _ask(questions: Sequence[Question], lang: Lang) -> str:
