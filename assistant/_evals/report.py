@@ -162,6 +162,10 @@ def _dialogue_lines(dialogues: dict[str, Any], meta: dict[str, Any]) -> list[str
     crit = dialogues["critical_errors"]
     out.append(f"  CRITICAL errors (final decision low_risk, gold not): {len(crit)}")
     out += _critical_lines(crit)
+    lucky = [c for c in dialogues["cases"] if c["id"] in set(dialogues.get("right_decision_wrong_facts", []))]
+    if lucky:
+        out.append(f"  right decision, some recorded facts differ from the producer's truth: {len(lucky)}")
+        out += [f"    {c['id']}: {_facts_line(c['fact_errors'])}" for c in lucky]
     failed = [c for c in dialogues["cases"] if c["gold_decision"] != c["decision"] and c["decision"] != "low_risk"]
     if failed:
         out.append("  other failed dialogues:")
@@ -456,6 +460,9 @@ def _html_dialogues(dialogues: dict[str, Any]) -> str:
                     [[s, g["n"], g["correct"], g["accuracy"]] for s, g in d["by_style"].items()]),
         "<h3>Confusion matrix</h3>", _html_confusion(d),
         f"<h3>Critical errors ({len(dialogues['critical_errors'])})</h3>", _html_critical(dialogues["critical_errors"]),
+        f"<p class='small'>Right decision, but some recorded facts differ from the producer's truth: "
+        f"{len(dialogues.get('right_decision_wrong_facts', []))} "
+        f"({html.escape(', '.join(dialogues.get('right_decision_wrong_facts', [])) or 'none')}); open each dialogue below.</p>",
         "<h3>Every dialogue</h3>",
     ]
     for c in dialogues["cases"]:

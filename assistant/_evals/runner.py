@@ -254,6 +254,8 @@ def run_dialogues(cases: list[dict[str, Any]], backend: str, progress: Progress)
                      "by_style": metrics.group_accuracy(results, "style")},
         "critical_errors": [_critical(r, "first_message") for r in results if metrics.is_critical(r["gold_decision"], r["decision"])],
         "failures": [r["id"] for r in results if r["gold_decision"] != r["decision"]],
+        # Right final decision, but some fact the intake recorded differs from the producer's truth.
+        "right_decision_wrong_facts": [r["id"] for r in results if r["gold_decision"] == r["decision"] and r["fact_errors"]],
         "errors": [{"id": r["id"], "error": r["error"]} for r in results if r["error"]],
         "latency_ms": metrics.latency_summary([r["latency_ms"] for r in results]),
         "turn_latency_ms": metrics.latency_summary([t for r in results for t in r["turn_latency_ms"]]),
