@@ -3,8 +3,8 @@
     >>> from assistant import IntakeSession
     >>> session = IntakeSession()
     >>> turn = session.send("Mood boards only, made with our enterprise Firefly licence.")
-    >>> turn.decision, [q.fact for q in turn.questions][:2]
-    ('needs_info', ['key_creative_element', 'protected_output'])
+    >>> turn.decision, [q.fact for q in turn.questions]
+    ('needs_info', ['talent_likeness', 'performance_alteration', 'union_work_impact'])
     >>> session.send("None of those.").decision
     'needs_info'
 
@@ -88,6 +88,10 @@ _SAY: dict[str, dict[Lang, str]] = {
         "fr": "Vous avez écrit « {quote} », ce qui pourrait vouloir dire que **{label}** est désormais *{new}*. "
         "J'ai gardé *{old}*, comme indiqué plus tôt : si le projet a changé, dites-le (par exemple « en fait, … ») "
         "ou corrigez-le dans la déclaration.",
+    },
+    "withdrawn": {
+        "en": "**{label}** (*{old}*) was read from the same words ({quote}); it is cleared and will be asked again.",
+        "fr": "**{label}** (*{old}*) avait été déduit des mêmes mots ({quote}) ; ce point est effacé et sera redemandé.",
     },
     "control": {
         "en": "You set **{label}** to **{new}** in the declaration (it was *{old}*).",
@@ -214,20 +218,23 @@ class FactChange:
             give, which was not applied.
         how: "read" (the extractor read it in a description), "answer" (the producer
             answered a question), "control" (set with the declaration panel), "held" (a
-            lowering of a stated risk without a correction marker, shown but not applied).
+            lowering of a stated risk without a correction marker, shown but not applied),
+            "withdrawn" (a safe value read from the very words of a fact just corrected —
+            "enterprise version" gave both "enterprise tool" and "does not train" — cleared so
+            that it is asked again).
         quote: the producer's words behind it.
     """
 
     fact: str
     old: FactValue
     new: FactValue
-    how: Literal["read", "answer", "control", "held"]
+    how: Literal["read", "answer", "control", "held", "withdrawn"]
     quote: str = ""
 
     @property
     def is_correction(self) -> bool:
         """An applied change of a value stated earlier."""
-        return self.how != "held" and self.old is not None and self.old != self.new
+        return self.how not in ("held", "withdrawn") and self.old is not None and self.old != self.new
 
 
 @dataclass(frozen=True)
@@ -317,6 +324,53 @@ def _read(text: str, backend: Optional[str]) -> _Reading:
         model=None if result.backend_used == "offline" else _extractor_info(backend).model,
     )
     return _Reading(result.declaration, tuple(result.notices), info)
+
+
+def _withdraw_shared(
+    before: UsageDeclaration, after: UsageDeclaration, changes: Sequence["FactChange"], safe: dict[str, str]
+) -> tuple[UsageDeclaration, list["FactChange"]]:
+    """Clear the safe facts that were read from the very words of a fact now corrected.
+
+    "All in the enterprise version of the tool" gives both "enterprise tool: yes" and "does
+    not train: no"; when the producer corrects the first ("it's our personal Pro accounts"),
+    the second has lost its only ground. It becomes unstated again (asked, never assumed).
+    Risky values are left alone: clearing them could only lower the risk.
+    """
+    corrected = [c for c in changes if c.is_correction]
+    if not corrected:
+        return after, []
+    spans = {(e.turn, e.start, e.end) for c in corrected for e in getattr(before.facts, c.fact).evidence}
+    touched = {c.fact for c in changes}
+    withdrawn: list[FactChange] = []
+    for name in FACT_NAMES:
+        fact = getattr(after.facts, name)
+        if name in touched or fact.value is None or not fact.evidence or _risk(name, fact.value, safe) != 1:
+            continue
+        if all((e.turn, e.start, e.end) in spans for e in fact.evidence):
+            after = after.with_fact(name, Fact())
+            withdrawn.append(FactChange(name, fact.value, None, "withdrawn", "; ".join(e.quote for e in fact.evidence)))
+    return after, withdrawn
+
+
+def _withdrawn_line(change: "FactChange", lang: Lang) -> str:
+    label = question_bank()[change.fact].label[lang]
+    quotes = ", ".join(f"“{q}”" for q in change.quote.split("; ") if q)
+    return say("withdrawn", lang, label=label, quote=quotes, old=value_word(change.old, lang))
+
+
+def _describe(declaration: UsageDeclaration, read: UsageDeclaration, *, first_description: bool) -> UsageDeclaration:
+    """Merge the descriptive fields a message adds: tools and media (union), the stage (the
+    first one stated), the summary (the first description's), the extractor's notices."""
+    update: dict[str, Any] = {
+        "tools": tuple(dict.fromkeys(declaration.tools + read.tools)),
+        "media": tuple(dict.fromkeys(declaration.media + read.media)),
+        "notices": tuple(dict.fromkeys(declaration.notices + read.notices)),
+    }
+    if declaration.stage == "unknown" and read.stage != "unknown":
+        update["stage"] = read.stage
+    if not declaration.summary and first_description and read.summary:
+        update["summary"] = read.summary
+    return declaration.model_copy(update=update)
 
 
 # --- polarity: which value of a fact is the risky one --------------------------------------------
@@ -459,7 +513,7 @@ class IntakeSession:
         if kind == "definition" or (kind == "question" and not stated and not answer.answered):
             ignored = bool(kind == "definition" and self._would_state(text))
             return self._commit(self._guidance_turn(text, index, lang, notices, ignored))
-        return self._commit(self._fact_turn(text, index, lang, notices, stated, answer))
+        return self._commit(self._fact_turn(text, index, lang, notices, stated, answer, reading))
 
     def correct(self, fact: str, value: FactValue) -> Turn:
         """Set one fact as the producer chose it in a control (the declaration panel), and
@@ -483,14 +537,16 @@ class IntakeSession:
         evidence = (Evidence(quote=message, start=0, end=len(message), source="producer", turn=index),) if value else ()
         declaration = self.declaration.with_fact(fact, Fact(value=value, evidence=evidence))
         change = FactChange(fact, old, value, "control", message)
+        declaration, withdrawn = _withdraw_shared(self.declaration, declaration, [change], _safe_values())
         assessment = assess(declaration, lang=lang)
         questions = self._next_questions(assessment, keep=True)
         lines = [say("control", lang, label=label, new=value_word(value, lang), old=value_word(old, lang))]
+        lines += [_withdrawn_line(w, lang) for w in withdrawn]
         lines += self._decision_lines(assessment, questions, lang, force=False)
         turn = Turn(
             index=index, kind="correction", intent="correction", message=message, reply="\n\n".join(lines),
             lang=lang, decision=assessment.decision, questions=questions, assessment=assessment,
-            declaration=declaration, changes=(change,),
+            declaration=declaration, changes=(change, *withdrawn),
         )
         return self._commit(turn)
 
@@ -547,7 +603,7 @@ class IntakeSession:
 
     def _fact_turn(
         self, text: str, index: int, lang: Lang, notices: tuple[str, ...], stated: dict[str, Fact],
-        answer: AnswerReading,
+        answer: AnswerReading, reading: Optional[_Reading] = None,
     ) -> Turn:
         safe = _safe_values()
         before = self.declaration.values()
@@ -586,12 +642,16 @@ class IntakeSession:
                 changes.append(FactChange(name, old, fact.value, how, quote))  # type: ignore[arg-type]
             else:
                 changes.append(FactChange(name, old, fact.value, "held", quote))
+        declaration, withdrawn = _withdraw_shared(self.declaration, declaration, changes, safe)
+        changes += withdrawn
         if answer.answered and not stated:
             intent: Intent = "answer"
         elif stated:
             intent = "description"
         else:
             intent = "answer" if answer.form == "ambiguous" else "unclear"
+        if reading is not None:
+            declaration = _describe(declaration, reading.declaration, first_description=intent == "description")
         assessment = assess(declaration, lang=lang)
         questions = self._next_questions(assessment, keep=not answer.answered and not stated)
         reply = self._fact_reply(index, lang, notices, tuple(changes), answer, assessment, questions, intent, marked)
@@ -608,7 +668,7 @@ class IntakeSession:
     ) -> str:
         bank = question_bank()
         blocks: list[str] = [f"> ⚠️ {notice}" for notice in notices]
-        applied = [c for c in changes if c.how != "held" and not c.is_correction]
+        applied = [c for c in changes if c.how not in ("held", "withdrawn") and not c.is_correction]
         if applied:
             head = say("read", lang) if intent == "description" else say("noted", lang)
             items = []
@@ -624,6 +684,8 @@ class IntakeSession:
             elif change.how == "held":
                 blocks.append(say("held", lang, quote=change.quote, label=bank[change.fact].label[lang],
                                   new=value_word(change.new, lang), old=value_word(change.old, lang)))
+            elif change.how == "withdrawn":
+                blocks.append(_withdrawn_line(change, lang))
         if intent == "unclear":
             if answer.bare and not self.pending:
                 blocks.append(say("no_pending", lang))

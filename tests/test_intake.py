@@ -257,6 +257,19 @@ def test_a_correction_in_the_panel_reassesses_at_once() -> None:
         session.correct("final_deliverable", "maybe")
 
 
+def test_a_safe_fact_read_from_the_words_of_a_corrected_fact_is_asked_again() -> None:
+    session = IntakeSession()
+    session.send("Mood boards only, on our enterprise Firefly licence.")
+    values = session.declaration.values()
+    assert values["enterprise_environment"] == "yes" and values["tool_trains_on_inputs"] == "no"
+    turn = session.correct("enterprise_environment", "no")
+    assert session.declaration.values()["tool_trains_on_inputs"] is None
+    assert [(c.fact, c.how) for c in turn.changes] == [("enterprise_environment", "control"),
+                                                       ("tool_trains_on_inputs", "withdrawn")]
+    assert "asked again" in turn.reply
+    assert turn.decision == "approval_required"
+
+
 # --- questions about the guidance --------------------------------------------------------------
 
 
