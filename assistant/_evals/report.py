@@ -527,6 +527,12 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"before": before["meta"], "after": after["meta"], "warnings": []}
     if before["meta"].get("split") != after["meta"].get("split"):
         out["warnings"].append(f"the runs used different splits ({before['meta']['split']} vs {after['meta']['split']})")
+    for suite, files in (after["meta"].get("datasets") or {}).items():
+        hashes_a = {f["split"]: f["sha256"] for f in (before["meta"].get("datasets") or {}).get(suite, [])}
+        changed = [f["split"] for f in files if f["split"] in hashes_a and hashes_a[f["split"]] != f["sha256"]]
+        if changed:
+            out["warnings"].append(f"the {suite} dataset ({', '.join(changed)}) changed between the runs: "
+                                   "some differences come from the cases, not from Greenlight")
     for suite in ("single", "dialogues"):
         a, b = before["suites"].get(suite) or {}, after["suites"].get(suite) or {}
         if a.get("status") != "ok" or b.get("status") != "ok":
