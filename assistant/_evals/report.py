@@ -243,7 +243,7 @@ th{background:#f0f2f5;font-weight:600}th:first-child,td:first-child{text-align:l
 td.l,th.l{text-align:left}.gate td:last-child,.gate th:last-child{text-align:left}
 .cols{display:flex;gap:22px;align-items:flex-start;flex-wrap:wrap}
 .cards{display:flex;gap:12px;flex-wrap:wrap;margin:14px 0}
-.card{border:1px solid #e0e3e8;border-radius:8px;padding:10px 14px;min-width:150px}
+.card{border:1px solid #e0e3e8;border-radius:8px;padding:10px 14px;flex:1 1 0;min-width:120px}
 .card .v{font-size:24px;font-weight:650}.card .k{color:#5b6675;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
 .pass{color:#1a7f37}.fail{color:#c62828}.na{color:#8a94a3}
 .cm td{min-width:92px;text-align:center;font-weight:600}.cm td.diag{background:#dcf3e2}.cm td.crit{background:#fbd3d0;color:#a01515}
