@@ -241,7 +241,6 @@ def _as_list(folded: str, pending: Sequence[Question], vocab: Vocabulary) -> Opt
     segments = _segments(folded)
     assigned: dict[int, AnsweredFact] = {}
     carried: set[int] = set()
-    bare_answers: list[tuple[str, int, int]] = []
     targeted = False
     rest: Optional[tuple[str, int, int]] = None
     for start, end in segments:
@@ -262,18 +261,50 @@ def _as_list(folded: str, pending: Sequence[Question], vocab: Vocabulary) -> Opt
                 assigned[index] = AnsweredFact(pending[index].fact, value, *span)
             carried = set()
             targeted = True
-        else:
-            bare_answers.append((value, *span))
     if targeted:
         if rest is not None:
             value, start, end = rest
             for index in range(count):
                 assigned.setdefault(index, AnsweredFact(pending[index].fact, value, start, end))  # type: ignore[arg-type]
         return [assigned[i] for i in sorted(assigned)]
-    if count > 1 and len(bare_answers) == count:
-        return [AnsweredFact(q.fact, value, start, end)  # type: ignore[arg-type]
-                for q, (value, start, end) in zip(pending, bare_answers)]
+    # In order: nothing but answers ("no, no, yes"), or one sentence per question, each
+    # opening with its answer ("No, nothing is on screen. Not sure. Yes, the poster.").
+    sequence = _only_answers(folded, vocab) or _sentence_answers(folded, vocab)
+    if sequence and len(sequence) == count:
+        return [AnsweredFact(q.fact, _CATEGORY_VALUE[category], start, end)
+                for q, (category, start, end) in zip(pending, sequence)]
     return None
+
+
+def _only_answers(folded: str, vocab: Vocabulary) -> Optional[list[tuple[str, int, int]]]:
+    """The answers of a reply made of answers alone ("no, no, yes", "non / oui / non")."""
+    found: list[tuple[str, int, int]] = []
+    position = 0
+    separator = re.compile(r"(?:[\s,;.!/&+\-–—]|\b(?:and|et)\b)*")
+    while True:
+        match = separator.match(folded, position)
+        position = match.end() if match else position
+        if position >= len(folded):
+            return found or None
+        hit = _longest_at(folded[position:], vocab)
+        if hit is None:
+            return None
+        found.append((hit[0], position, position + hit[1]))
+        position += hit[1]
+
+
+def _sentence_answers(folded: str, vocab: Vocabulary) -> Optional[list[tuple[str, int, int]]]:
+    """Each sentence's opening answer, when every sentence opens with one."""
+    found: list[tuple[str, int, int]] = []
+    for match in re.finditer(r"[^.!?;\n]+", folded):
+        if not match.group(0).strip():
+            continue
+        leading = _leading_answer(match.group(0), vocab)
+        if leading is None:
+            return None
+        category, start, end, _ = leading
+        found.append((category, match.start() + start, match.start() + end))
+    return found or None
 
 
 def read_answer(text: str, pending: Sequence[Question]) -> AnswerReading:

@@ -177,6 +177,22 @@ def test_all_of_them_and_per_item_answers() -> None:
     assert all(everything.declaration.values()[f] == "yes" for f in facts)
 
 
+@pytest.mark.parametrize("reply, expected", [
+    ("no, no, yes", ["no", "no", "yes"]),
+    ("non / oui / non", ["no", "yes", "no"]),
+    ("No, nothing goes on screen. Not sure. Yes, the signage.", ["no", "unsure", "yes"]),
+    ("la deuxième oui, le reste non", ["no", "yes", "no"]),
+])
+def test_one_answer_per_checklist_item(reply: str, expected: list[str]) -> None:
+    session = IntakeSession()
+    session.send("Storyboards for the previs, internal only.")
+    session.correct("protected_output", "no")  # leaves a checklist of three
+    facts = asked(session.history[-1])
+    assert len(facts) == 3
+    session.send(reply)
+    assert [session.declaration.values()[f] for f in facts] == expected
+
+
 def test_a_bare_yes_to_a_checklist_is_asked_back() -> None:
     session = IntakeSession()
     first = session.send("Storyboards for the previs, internal only.")
@@ -194,6 +210,38 @@ def test_an_unreadable_reply_keeps_the_questions() -> None:
     turn = session.send("hmm, let me think about the schedule")
     assert turn.intent == "unclear" and "could not read an answer" in turn.reply
     assert asked(turn) == asked(first)
+
+
+def test_the_turn_always_agrees_with_the_rules_core() -> None:
+    """Whatever the producer says, the turn's decision is assess() of the session's
+    declaration; questions are asked only while it needs info, only about unstated facts."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from assistant import assess
+
+    pool = ["yes", "no", "not sure", "none of those", "all of them", "yes to the first, no to the others",
+            "oui", "non", "je ne sais pas", "1. no 2. yes", "what counts as a final deliverable?",
+            "Storyboards for the previs, internal only.", "actually it will be in the final cut",
+            "We paste the crew list into ChatGPT.", "Mood boards on our enterprise Firefly licence.", "hmm"]
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.sampled_from(pool), min_size=1, max_size=8))
+    def check(messages: list[str]) -> None:
+        session = IntakeSession()
+        for message in messages:
+            turn = session.send(message)
+            assert turn.decision == assess(session.declaration).decision
+            values = session.declaration.values()
+            if turn.decision == "needs_info":
+                assert turn.questions and all(values[q.fact] is None for q in turn.questions)
+                assert len({q.group for q in turn.questions}) == 1
+            else:
+                assert turn.questions == ()
+            if turn.decision == "low_risk":
+                assert all(values[name] == SAFE[name] for name in DECISION_FACTS)
+
+    check()
 
 
 # --- stopping once the decision is settled -----------------------------------------------------

@@ -97,7 +97,7 @@ try:
     from assistant._errors import GreenlightError, InputError
     from assistant._export import export_filename
     from assistant._intake import check_configuration
-    from assistant._render import HEADLINES, NEXT_STEPS, value_word
+    from assistant._render import HEADLINES, NEXT_STEPS, colon, value_word
     from assistant._store import IntakeStore, database_url
 except ImportError as exc:
     st.info(t("install", error=str(exc)))
@@ -166,7 +166,7 @@ with st.sidebar:
     st.caption(t("tagline"))
     st.radio(t("interface"), ["en", "fr"], key="ui_lang", horizontal=True,
              format_func=lambda code: {"en": "English", "fr": "Français"}[code])
-    st.markdown(f"{t('extractor')}: **{session.extractor.describe(lang)}**")
+    st.markdown(f"{t('extractor')}{colon(lang)} **{session.extractor.describe(lang)}**")
     st.button(t("new"), icon=":material/add:", on_click=start_new, width="stretch", key="new-intake")
     st.markdown(f"**{t('past')}**")
     past = store.list_intakes(20)
@@ -177,7 +177,7 @@ with st.sidebar:
         title = (item.title or item.id)[:48]
         st.button(title, icon=icon, key=f"open-{item.id}", help=f"{item.id} · {item.updated_at[:16].replace('T', ' ')}",
                   on_click=reopen, args=(item.id,), width="stretch",
-                  type="primary" if item.id == session.id else "secondary")
+                  disabled=item.id == session.id)  # the open one
     st.caption(f"{t('stored')} `{store.location}`")
 
 if "flash" in st.session_state:
@@ -232,10 +232,10 @@ with panel:
                             st.caption(f"`{passage_id}` · {t('rule')} `{reason.rule}`")
         if assessment.decision == "needs_info" and assessment.missing_facts:
             labels = ", ".join(question_bank()[name].label[lang] for name in assessment.missing_facts)
-            st.markdown(f"**{t('open')}:** {labels}")
+            st.markdown(f"**{t('open')}{colon(lang)}** {labels}")
         if assessment.follow_ups:
             topics = ", ".join(question_bank()[q.fact].label[lang] for q in assessment.follow_ups)
-            st.caption(f"{t('follow_ups')}: {topics}")
+            st.caption(f"{t('follow_ups')}{colon(lang)} {topics}")
 
     st.markdown(f"#### {t('export')}")
     today = _dt.date.today().isoformat()
@@ -269,4 +269,4 @@ with panel:
                     else:
                         where = f" ({t('message')} {evidence.turn + 1})" if evidence.turn is not None else ""
                         words.append(f"“{evidence.quote}”{where}")
-                st.caption(f"{t('your_words')}: " + "; ".join(words) if words else "&nbsp;")
+                st.caption(f"{t('your_words')}{colon(lang)} " + "; ".join(words) if words else "&nbsp;")
