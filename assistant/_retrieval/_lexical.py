@@ -115,10 +115,14 @@ class BM25:
         # BM25+-style floor: idf never negative, so very common terms just count little.
         self._idf = {term: math.log(1 + (n - freq + 0.5) / (freq + 0.5)) for term, freq in df.items()}
 
-    def scores(self, terms: Iterable[str]) -> dict[str, float]:
-        """key → BM25 score for the query terms, for documents that match at least one term."""
+    def scores(self, terms: Iterable[str] | Mapping[str, float]) -> dict[str, float]:
+        """key → BM25 score for the query terms, for documents that match at least one term.
+
+        `terms` is a list (a term counts as often as it occurs) or a mapping term → weight
+        (retrieval gives glossary expansions a fraction of a query word's weight).
+        """
         result: dict[str, float] = {}
-        query = Counter(terms)
+        query: Mapping[str, float] = terms if isinstance(terms, Mapping) else Counter(terms)
         for index, tf in enumerate(self._tf):
             norm = self.k1 * (1 - self.b + self.b * self._len[index] / self._avg) if self._avg else self.k1
             total = 0.0

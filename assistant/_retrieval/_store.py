@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import time
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from .._errors import GreenlightError, RetrievalError
@@ -150,10 +150,19 @@ class ChromaIndex:
         Raises:
             RetrievalError: the query failed (code "index-unavailable").
         """
+        return self.similarities_many([query])[0]
+
+    def similarities_many(self, queries: Sequence[str]) -> list[list[tuple[str, str, float]]]:
+        """`similarities` for several texts in one Chroma query (one list per text, in order).
+
+        Raises:
+            RetrievalError: the query failed (code "index-unavailable").
+        """
         with _translated("be queried"):
             result = self.collection.query(
-                query_texts=[query], n_results=self.entries, include=["metadatas", "distances"]
+                query_texts=list(queries), n_results=self.entries, include=["metadatas", "distances"]
             )
-        metadatas = result["metadatas"][0]
-        distances = result["distances"][0]
-        return [(m["id"], m["lang"], 1.0 - float(d)) for m, d in zip(metadatas, distances)]
+        return [
+            [(m["id"], m["lang"], 1.0 - float(d)) for m, d in zip(metadatas, distances)]
+            for metadatas, distances in zip(result["metadatas"], result["distances"])
+        ]
