@@ -227,3 +227,13 @@ def test_the_riskiest_reading_is_per_fact() -> None:
     # For the tool's environment, "no" is the escalating value: it wins over an enterprise "yes".
     text = "One: ChatGPT Enterprise for titles. Two: Gemini on my personal account for summaries."
     assert facts(text)["enterprise_environment"] == "no"
+
+
+def test_a_negation_after_a_joiner_negates_something_else() -> None:
+    read = facts("We use our enterprise Firefly licence and it does not train on our inputs.")
+    assert read["enterprise_environment"] == "yes"
+    assert read["tool_trains_on_inputs"] == "no"
+
+
+def test_a_negated_safe_statement_states_nothing() -> None:
+    assert "tool_trains_on_inputs" not in facts("It is not the enterprise agreement.")

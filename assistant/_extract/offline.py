@@ -195,9 +195,18 @@ def _last_words(text: str, count: int) -> str:
     return " ".join(text.split()[-count:])
 
 
+_JOINERS = frozenset("and which that who whose where while et qui que dont ou".split())
+
+
 def _first_words(text: str, count: int) -> str:
-    # "ChatGPT Enterprise, which does not train" — the relative clause negates something else.
-    return " ".join(text.split(",", 1)[0].split()[:count])
+    # A negation after the cue must belong to it ("the final cut will not include"); one past
+    # a comma or a joiner negates something else ("our enterprise licence, and it does not train").
+    words: list[str] = []
+    for word in text.split(",", 1)[0].split()[:count]:
+        if word.lower() in _JOINERS:
+            break
+        words.append(word)
+    return " ".join(words)
 
 
 @dataclass
