@@ -362,3 +362,177 @@ def test_cli_index_without_model_exits_1_and_says_why(index: Path, tmp_path: Pat
                                       "GREENLIGHT_EMBEDDING_MODEL": str(tmp_path / "missing.onnx")})
     assert result.returncode == 1
     assert "lexical only" in result.stdout and "GREENLIGHT_EMBEDDING_MODEL" in result.stderr
+
+
+# --- the glossary (knowledge/glossary.yaml) -----------------------------------------------
+
+from assistant import KnowledgeError, RetrievedPassage  # noqa: E402
+from assistant._retrieval._glossary import load_glossary, parse_glossary, term_words  # noqa: E402
+from assistant._retrieval._related import citation_relatedness, lift_related  # noqa: E402
+
+
+def test_glossary_loads_and_every_entry_has_both_languages() -> None:
+    glossary = load_glossary()
+    assert len(glossary.entries) >= 100
+    for entry in glossary.entries:
+        assert entry.en and entry.fr and all(term.strip() for term in entry.en + entry.fr)
+    pairs = {entry.guidance_terms for entry in glossary.entries}
+    assert {("digital replica", "réplique numérique"), ("dubbing", "doublage"), ("final cut", "montage final"),
+            ("personal data", "données personnelles"), ("Enterprise Agreement", "accord d'entreprise"),
+            ("likeness", "image et la voix des talents")} <= pairs
+
+
+def test_glossary_first_terms_are_the_guidance_wording() -> None:
+    """The first English and French terms are what the passages say, so expansions match them."""
+    from assistant._retrieval._corpus import load_corpus
+
+    words = {lang: " " + " ".join(" ".join(term_words(f"{p.title} {p.text}")) for p in load_corpus().passages
+                                  if p.lang == lang) + " " for lang in ("en", "fr")}
+    entries = load_glossary().entries
+    elsewhere = [(lang, entry.terms(lang)[0]) for entry in entries for lang in ("en", "fr")
+                 if f" {' '.join(term_words(entry.terms(lang)[0]))} " not in words[lang]]
+    # Two concepts the guidance words discontinuously ("un accessoire ou un document clé", "a double").
+    assert sorted(elsewhere) == [("en", "body double"), ("fr", "accessoire de jeu")]
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ({"entries": []}, "one key, `terms`"),
+    ({"terms": [{"en": ["dubbing"]}]}, "entry 1 ('dubbing'): must have exactly the keys"),
+    ({"terms": [{"en": ["dubbing"], "fr": []}]}, "`fr` must list at least one term"),
+    ({"terms": [{"en": ["dubbing"], "fr": ["le"]}]}, "not a term"),
+    ({"terms": [{"en": ["dubbing"], "fr": ["doublage"], "note": "x"}]}, "exactly the keys"),
+    ({"terms": [{"en": ["replica", "replicas"], "fr": ["réplique"]}]}, "the same term twice"),
+    ({"terms": [{"en": ["dubbing"], "fr": ["doublage"]}, {"en": ["dub", "Dubbing"], "fr": ["postsynchro"]}]},
+     "entry 2 ('dub'): 'Dubbing' is already a term of entry 1"),
+])
+def test_glossary_errors_name_the_file_and_the_entry(tmp_path: Path, raw: object, message: str) -> None:
+    path = tmp_path / "glossary.yaml"
+    with pytest.raises(KnowledgeError) as caught:
+        parse_glossary(raw, path)
+    assert message in str(caught.value) and "glossary.yaml" in str(caught.value)
+
+
+def test_glossary_matching_folds_words_but_does_not_stem() -> None:
+    assert term_words("Répliques numériques") == term_words("réplique numérique") == ("replique", "numerique")
+    assert term_words("lip-sync") == term_words("lipsync") and term_words("cloner sa voix") == term_words("cloner la voix")
+    glossary = load_glossary()
+    guidance = lambda text: [e.guidance_terms[0] for e in glossary.match(text)]  # noqa: E731
+    assert guidance("le doublage en italien") == ["dubbing"]
+    assert guidance("mettre les données personnelles de l'équipe") == ["personal data"]  # longest term wins
+    assert guidance("clonage de voix") == ["generated voice"] == guidance("we want to clone his voice")
+    assert guidance("de-aging the lead") == ["re-ageing"]
+    assert guidance("post-production") == [] and guidance("I'd like it") == []  # not "poster", not "likeness"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("clonage de voix du comédien principal", {"g3-3-digital-replicas", "g9-talent-replication"}),
+    ("peut-on utiliser un double numérique de la comédienne ?", {"g3-3-digital-replicas", "g7-digital-replica"}),
+    ("planche d'ambiance générée", {"g9-ideation"}),
+    ("de-aging the lead actress", {"g9-talent-replication"}),
+])
+def test_glossary_lets_a_query_find_a_passage_worded_otherwise(index: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              query: str, expected: set[str]) -> None:
+    assert retrieve(query, 1, mode="lexical")[0].id in expected
+    assert retrieve(query, 1)[0].id in expected
+    monkeypatch.setattr(_search, "GLOSSARY_WEIGHT", 0.0)  # the same query without the glossary
+    assert retrieve(query, 1, mode="lexical")[0].id not in expected
+
+
+def test_a_french_query_embeds_the_english_wording_of_its_concepts(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+    original = _search._Engine.embedding_ranking
+
+    def spy(self, query, also=()):
+        seen.append(list(also))
+        return original(self, query, also)
+
+    monkeypatch.setattr(_search._Engine, "embedding_ranking", spy)
+    found = retrieve("qu'est-ce qu'une réplique numérique ?", 2, mode="embedding")
+    assert seen[-1] == ["digital replica"]
+    assert {p.id for p in found} & {"g7-digital-replica", "g3-3-digital-replicas"}
+    retrieve("what is a digital replica?", 2, mode="embedding")
+    assert seen[-1] == []  # English queries are embedded as they are
+
+
+def test_glossary_and_policy_edits_are_noticed_without_reindexing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge)
+    monkeypatch.setenv("GREENLIGHT_KNOWLEDGE_DIR", str(knowledge))
+    monkeypatch.setenv("GREENLIGHT_DATA_DIR", str(tmp_path / "data"))
+    reset()
+    assert retrieve("zorglub", 1, mode="lexical") == []
+    glossary = knowledge / "glossary.yaml"
+    text = glossary.read_text(encoding="utf-8")
+    glossary.write_text(text + "  - en: [visual ADR, zorglub]\n    fr: [ADR visuel, zorglub]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"glossary.yaml: entry \d+ \('visual ADR'\): 'visual ADR' is already a term"):
+        retrieve("zorglub", 1)  # "visual ADR" is already an entry: the error names file and entry
+    glossary.write_text(text + "  - en: [zorglub]\n    fr: [zorglub]\n", encoding="utf-8")
+    assert retrieve("zorglub", 1, mode="lexical") == []  # a concept with no other wording adds nothing
+    glossary.write_text(text.replace("[visual ADR, face replacement, face swap]",
+                                     "[visual ADR, face replacement, face swap, zorglub]"), encoding="utf-8")
+    assert retrieve("zorglub", 1, mode="lexical")[0].id == "g3-3-performance-alteration"
+    assert index_info().rebuilt is True and ensure_index().rebuilt is True  # the first build, not a new one
+    reset()
+    assert ensure_index().rebuilt is False  # the glossary is not part of the index
+
+
+# --- related passages (knowledge/policy.yaml citations) ----------------------------------
+
+
+def test_relatedness_is_a_cosine_over_the_rules_citations() -> None:
+    related = citation_relatedness([["a", "b"], ["a", "c"], ["a", "b"], ["d"]])
+    assert related["b"]["a"] == pytest.approx(2 / (3 * 2) ** 0.5)
+    assert related["a"]["c"] == pytest.approx(1 / 3 ** 0.5) and "d" not in related and "c" not in related["b"]
+
+
+def test_lift_keeps_the_top_hit_first_and_moves_its_partners_up() -> None:
+    ranking = [("top", 0.9), ("x", 0.5), ("y", 0.4), ("partner", 0.1)]
+    lifted = lift_related(ranking, {"top": {"partner": 1.0}}, 0.8)
+    assert [pid for pid, _ in lifted] == ["top", "partner", "x", "y"]
+    assert dict(lifted)["partner"] == pytest.approx(0.1 + 0.8 * 0.8) and dict(lifted)["top"] == 0.9
+    assert lift_related(ranking, {"top": {"partner": 1.0}}, 0.0) == ranking
+    assert lift_related([], {}, 0.8) == []
+    assert lift_related([("top", 0.9)], {"top": {"absent": 0.5}}, 0.8) == [("top", 0.9), ("absent", pytest.approx(0.36))]
+
+
+def test_passages_the_policy_cites_together_come_next(index: Path) -> None:
+    # The policy cites the G3.3 alteration rule with G7's consent details.
+    for mode in ("hybrid", "lexical", "embedding"):
+        found = ids(retrieve("visual ADR", 3, mode=mode))
+        assert found[0] == "g3-3-performance-alteration" and "g7-digital-alteration" in found, mode
+
+
+def test_policy_citations_shape_the_results(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = _search._engine()
+    assert engine.related["g3-3-performance-alteration"] == {"g7-digital-alteration": 1.0}
+    monkeypatch.setattr(engine, "related", {})
+    assert "g7-digital-alteration" not in ids(retrieve("visual ADR", 2))
+
+
+# --- fusion -------------------------------------------------------------------------------
+
+
+def test_score_fusion_scales_each_ranking_and_skips_flat_ones() -> None:
+    fused = _search._fuse({"a": [("p", 10.0), ("q", 5.0)], "b": [("q", 3.0), ("p", 1.0), ("r", 1.0)],
+                           "flat": [("p", 2.0), ("q", 2.0), ("r", 2.0)]},
+                          {"a": 1.0, "b": 1.0, "flat": 2.0}, ["p", "q", "r"])
+    scores = dict(fused)
+    assert scores["p"] == pytest.approx((1.0 + 0.0) / 4) and scores["q"] == pytest.approx((0.5 + 1.0) / 4)
+    assert scores["r"] == 0.0 and [pid for pid, _ in fused] == ["q", "p", "r"]
+    best = _search._fuse({"a": [("p", 3.0), ("q", 1.0)], "b": [("p", 0.9), ("q", 0.2)]}, {"a": 1, "b": 2}, ["p", "q"])
+    assert best[0] == ("p", 1.0)
+
+
+def test_bm25_takes_weighted_query_terms() -> None:
+    from assistant._retrieval._lexical import BM25
+
+    bm25 = BM25({"x": ["dub", "voice"], "y": ["voice", "face"]})
+    assert bm25.scores({"dub": 1.0}) == bm25.scores(["dub"])
+    assert bm25.scores({"dub": 0.25})["x"] == pytest.approx(0.25 * bm25.scores(["dub"])["x"])
+
+
+def test_retrieved_passage_is_exported(index: Path) -> None:
+    import assistant
+
+    assert "RetrievedPassage" in assistant.__all__
+    assert isinstance(retrieve("visual ADR", 1)[0], RetrievedPassage)

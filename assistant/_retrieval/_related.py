@@ -49,15 +49,18 @@ def lift_related(
     """Move each passage related to the top hit `strength × related` of the way up to its score.
 
     score' = score + strength × related(top, id) × (top score − score). With strength ≤ 1 no
-    passage overtakes the top hit, scores stay within the original range, and unrelated
-    passages keep their scores. Ties keep the incoming order (the sort is stable).
+    passage overtakes the top hit, and unrelated passages keep their scores. A partner missing
+    from `ranking` (lexical rankings only return passages that share a word with the query)
+    joins it from a score of 0. Ties keep the incoming order (the sort is stable).
     """
     if not ranking or strength <= 0:
         return list(ranking)
     top_id, top_score = ranking[0]
     partners = related.get(top_id, {})
+    present = {pid for pid, _ in ranking}
+    everything = [*ranking, *((pid, 0.0) for pid in partners if pid not in present and pid != top_id)]
     lifted = [
         (pid, score + strength * partners.get(pid, 0.0) * (top_score - score)) if pid != top_id else (pid, score)
-        for pid, score in ranking
+        for pid, score in everything
     ]
     return sorted(lifted, key=lambda item: -item[1])
