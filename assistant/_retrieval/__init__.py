@@ -5,8 +5,10 @@
     ['g7-digital-replica', 'g3-3-digital-replicas']
 
 Hybrid by default: MiniLM-L6-v2 embeddings (an int8 ONNX file shipped in a PyPI package, run
-offline; see _embeddings) in a Chroma index, fused with BM25 (_lexical) by reciprocal rank.
-When the model cannot be loaded, retrieval falls back to BM25 alone and says why.
+offline; see _embeddings) in a Chroma index, fused with BM25 (_lexical) by score; queries are
+expanded with the bilingual glossary (_glossary, knowledge/glossary.yaml) and the passages the
+policy cites with the top hit come next (_related). When the model cannot be loaded, retrieval
+falls back to BM25 alone and says why.
 
 This package is private; `assistant.retrieve` is the public entry point. The LangChain retriever
 (`GuidanceRetriever`, `as_langchain_retriever`) loads langchain only when asked for. chromadb and

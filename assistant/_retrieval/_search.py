@@ -25,7 +25,7 @@ A query goes through four steps, each measured on the dev split of the labelled 
 
 Dev split, hybrid, recall@3 / hit@3 / MRR: 0.688 / 0.938 / 0.826 before (reciprocal-rank
 fusion, no glossary, no related passages); score fusion alone 0.691 / 0.938 / 0.870; plus
-glossary 0.691 / 0.938 / 0.891; plus related passages 0.795 / 0.938 / 0.891.
+glossary 0.698 / 0.938 / 0.891; plus related passages 0.795 / 0.938 / 0.891.
 """
 
 from __future__ import annotations
@@ -59,22 +59,26 @@ MODES: tuple[str, ...] = ("hybrid", "embedding", "lexical")
 #: only ranks: when BM25 finds one passage far ahead of the rest ("visual ADR", "Squid Game"),
 #: or MiniLM is confident, the margin now counts. Dev MRR 0.826 → 0.870, recall@3 unchanged;
 #: the gain held for z-scores and max-scaling too, and for MiniLM weights 1.5-2.0.
-#: MiniLM weighs twice a BM25 ranking on English queries (dev MRR 0.858 at 1.5, 0.870 at 2.0, 0.854
-#: at 1.0). It is an English model, so on French queries its weight is halved, to that of one BM25
-#: ranking (FRENCH_EMBEDDING_WEIGHT is the multiplier; dev French MRR 0.892 at 0.5, 0.859 at 1.0).
+#: MiniLM weighs twice a BM25 ranking on English queries (final dev MRR 0.862 at 1.0, 0.881 at
+#: 1.5, 0.891 at 2.0 and at 2.5). It is an English model, so on French queries its weight is
+#: halved, to that of one BM25 ranking (FRENCH_EMBEDDING_WEIGHT is the multiplier; dev French
+#: MRR 0.861 at 0.25, 0.892 at 0.5, 0.849 at 1.0).
 WEIGHTS = {"embedding": 2.0, "words": 1.0, "chars": 1.0}
 FRENCH_EMBEDDING_WEIGHT = 0.5
 
 #: Weight of a glossary expansion term in the BM25 queries, relative to a word of the query
-#: (dev, hybrid, with the other settings here: MRR 0.870 without the glossary, 0.891 at 0.25,
-#: 0.843 at 0.5 and below at 1.0: expansions must not outvote the producer's own words). Only
-#: the guidance's wording of each concept is added, not every variant: the passages use it.
+#: (dev, hybrid, with the other settings here: recall@3 / MRR 0.771 / 0.869 without the
+#: glossary, 0.795 / 0.891 at 0.25, 0.788 / 0.852 at 0.5, 0.781 / 0.852 at 1.0: expansions must
+#: not outvote the producer's own words). Only the guidance's wording of each concept is added,
+#: not every variant: that is what the passages say. Lexical mode alone: MRR 0.771 → 0.797
+#: (English 0.665 → 0.746; French 0.876 → 0.848, where BM25 already had the French words).
 GLOSSARY_WEIGHT = 0.25
 
 #: How far the passages related to the top hit (cited together with it by a policy rule) move
-#: up towards its score (see _related.lift_related). Dev, hybrid: recall@3 0.691 at 0, 0.760
-#: at 0.5, 0.795 at 0.8, 0.812 at 0.9 with MRR 0.888, 0.812 / 0.875 at 1.0 (ties with the top
-#: hit); 0.8 is short of the edge of that plateau. The top hit never moves, so MRR is unchanged.
+#: up towards its score (see _related.lift_related). Dev, hybrid, recall@3 / MRR: 0.698 / 0.891
+#: at 0, 0.760 / 0.891 at 0.5, 0.795 / 0.891 at 0.8, 0.806 / 0.888 at 0.9, 0.812 / 0.875 at 1.0
+#: (partners tie with the top hit). 0.8 stays short of where MRR starts to pay. The top hit never
+#: moves; MRR can only change when it is wrong and a partner passes the first right answer.
 RELATED_LIFT = 0.8
 
 
@@ -439,8 +443,8 @@ def retrieve(query: str, k: int = 3, *, lang: Optional[str] = None, mode: Mode =
     if mode == "embedding":
         # Alone, MiniLM barely reads French: the English wording of the concepts a French query
         # names is embedded too, and each passage scores the mean of the two similarities (dev,
-        # French queries, embedding only: MRR 0.504 → 0.621). Not in hybrid, where BM25 already
-        # matches the French words and the extra text cost dev MRR 0.891 → 0.869.
+        # French queries, embedding only: recall@3 0.403 → 0.590, MRR 0.489 → 0.611). Not in
+        # hybrid, where BM25 already matches the French words: there it cost dev MRR 0.891 → 0.869.
         english = list(dict.fromkeys(c.en[0] for c in concepts)) if query_lang == "fr" else []
         ranking = engine.embedding_ranking(query, [", ".join(english)] if english else [])
     elif mode == "lexical" or engine.index is None:
