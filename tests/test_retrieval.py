@@ -471,9 +471,17 @@ def test_glossary_and_policy_edits_are_noticed_without_reindexing(tmp_path: Path
     glossary.write_text(text.replace("[visual ADR, face replacement, face swap]",
                                      "[visual ADR, face replacement, face swap, zorglub]"), encoding="utf-8")
     assert retrieve("zorglub", 1, mode="lexical")[0].id == "g3-3-performance-alteration"
+
+    policy = knowledge / "policy.yaml"
+    cited = "citations: [g3-3-performance-alteration, g7-digital-alteration]"
+    assert "g7-digital-alteration" in ids(retrieve("visual ADR", 2))
+    policy.write_text(policy.read_text(encoding="utf-8").replace(cited, "citations: [g3-3-performance-alteration]"),
+                      encoding="utf-8")
+    assert "g7-digital-alteration" not in ids(retrieve("visual ADR", 2))  # no longer cited together
+
     assert index_info().rebuilt is True and ensure_index().rebuilt is True  # the first build, not a new one
     reset()
-    assert ensure_index().rebuilt is False  # the glossary is not part of the index
+    assert ensure_index().rebuilt is False  # neither file is part of the index
 
 
 # --- related passages (knowledge/policy.yaml citations) ----------------------------------
