@@ -521,6 +521,13 @@ def _html_definitions() -> str:
 # --- comparison ------------------------------------------------------------------------------------
 
 
+def _dataset_key(info: dict[str, Any]) -> str:
+    """How a dataset file is named in a comparison: its split for <split>.jsonl (as in reports
+    written before per-file entries), its file name for extras such as dev_extra.jsonl."""
+    file = info.get("file")
+    return info["split"] if not file or file == f"{info['split']}.jsonl" else file
+
+
 def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """What changed between two reports: metric deltas, per-case decision changes, and
     new or fixed critical errors."""
@@ -528,8 +535,8 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     if before["meta"].get("split") != after["meta"].get("split"):
         out["warnings"].append(f"the runs used different splits ({before['meta']['split']} vs {after['meta']['split']})")
     for suite, files in (after["meta"].get("datasets") or {}).items():
-        hashes_a = {f["split"]: f["sha256"] for f in (before["meta"].get("datasets") or {}).get(suite, [])}
-        changed = [f["split"] for f in files if f["split"] in hashes_a and hashes_a[f["split"]] != f["sha256"]]
+        hashes_a = {_dataset_key(f): f["sha256"] for f in (before["meta"].get("datasets") or {}).get(suite, [])}
+        changed = [_dataset_key(f) for f in files if _dataset_key(f) in hashes_a and hashes_a[_dataset_key(f)] != f["sha256"]]
         if changed:
             out["warnings"].append(f"the {suite} dataset ({', '.join(changed)}) changed between the runs: "
                                    "some differences come from the cases, not from Greenlight")

@@ -61,17 +61,28 @@ def dataset_path(suite: str, split: str) -> Path:
     return evals_dir() / "datasets" / suite / f"{split}.jsonl"
 
 
+def dataset_files(suite: str, split: str) -> list[tuple[str, Path]]:
+    """The (split, file) pairs a split reads: dev is dev.jsonl plus any dev_*.jsonl beside it
+    (extra dev cases, e.g. single/dev_extra.jsonl); test is test.jsonl only; all is dev then test."""
+    files: list[tuple[str, Path]] = []
+    for name in ("dev", "test") if split == "all" else (split,):
+        path = dataset_path(suite, name)
+        files.append((name, path))
+        if name == "dev":
+            files += [(name, extra) for extra in sorted(path.parent.glob("dev_*.jsonl"))]
+    return files
+
+
 def load_cases(suite: str, split: str) -> list[dict[str, Any]]:
     """The cases of one suite and split ("dev", "test" or "all" = dev then test), each
-    carrying its "split".
+    carrying its "split"; dev includes any dev_*.jsonl beside dev.jsonl (dataset_files).
 
     Raises:
         SuiteSkipped: a dataset file does not exist.
         ValueError: a line is not a JSON object (names file and line).
     """
     cases: list[dict[str, Any]] = []
-    for name in ("dev", "test") if split == "all" else (split,):
-        path = dataset_path(suite, name)
+    for name, path in dataset_files(suite, split):
         if not path.is_file():
             raise SuiteSkipped(f"dataset {path} does not exist")
         with path.open(encoding="utf-8") as handle:
@@ -94,11 +105,10 @@ def dataset_info(suite: str, split: str) -> list[dict[str, Any]]:
     import hashlib
 
     info = []
-    for name in ("dev", "test") if split == "all" else (split,):
-        path = dataset_path(suite, name)
+    for name, path in dataset_files(suite, split):
         if path.is_file():
             data = path.read_bytes()
-            info.append({"split": name, "path": str(path), "cases": sum(1 for line in data.splitlines() if line.strip()),
+            info.append({"split": name, "file": path.name, "path": str(path), "cases": sum(1 for line in data.splitlines() if line.strip()),
                          "sha256": hashlib.sha256(data).hexdigest()[:16]})
     return info
 

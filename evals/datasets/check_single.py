@@ -1,16 +1,19 @@
-"""Check the single-message evaluation cases (evals/datasets/single/{dev,test}.jsonl).
+"""Check the single-message evaluation cases (evals/datasets/single/{dev,test}.jsonl, and the
+extra dev cases of single/dev_*.jsonl such as dev_extra.jsonl).
 
-What it checks, for every line of both files:
+What it checks, for every line of every file:
   - the line is a JSON object with exactly the keys id, lang, text, facts, decision, tags
     and optionally note;
-  - ids are unique across both files and look like s-<lang>-NNN, lang being en or fr;
+  - ids are unique across all files and look like s-<lang>-NNN (x-<lang>-NNN in the extra
+    dev files), lang being en or fr;
   - fact names are the thirteen of assistant._declaration.FACT_NAMES and values are
     "yes", "no" or "unsure" (a fact that is not stated is left out, never null);
   - the gold decision equals what assess() gives for the gold facts (the policy decides,
     never the author);
   - tags are a non-empty list of distinct strings.
 
-And for the dataset as a whole:
+And for dev.jsonl + test.jsonl as a whole (the extra dev files are not part of the split:
+they were written later, by another writer, and only ever add to dev):
   - the dev/test split is the one the seeded, stratified procedure (split_ids) produces
     from the union of both files (so nobody hand-picked which case is in which split);
   - every tag used by two cases or more appears in both splits;
@@ -23,7 +26,10 @@ Usage (from the repository root):
     .venv/bin/python evals/datasets/check_single.py --resplit  # re-derive dev/test, then check
 
 `--resplit` pools both files, splits them again with SEED and rewrites both files (sorted
-by id). Add new cases to either file, then run it.
+by id). Add new cases to either file, then run it. It never touches the extra dev files.
+
+The extra dev files get their own summary and a coverage check: every fact "yes" and "no" in
+at least MIN_PER_FACT_VALUE of their cases.
 
 Exit status: 0 when everything holds, 1 otherwise (each problem is printed).
 """
@@ -57,12 +63,16 @@ DECISIONS = ("low_risk", "approval_required", "needs_info")
 REQUIRED_KEYS = {"id", "lang", "text", "facts", "decision", "tags"}
 OPTIONAL_KEYS = {"note"}
 ID_RE = re.compile(r"^s-(en|fr)-\d{3}$")
+EXTRA_ID_RE = re.compile(r"^x-(en|fr)-\d{3}$")
+EXTRA_GLOB = "dev_*.jsonl"
+"""Extra dev cases beside dev.jsonl: read as dev by the eval runner, never re-split."""
 
 MIN_CASES, MIN_FR, MIN_LOW_RISK, MIN_UNSURE, MIN_PER_FACT_VALUE = 230, 75, 20, 15, 3
 
 
 def load(split: str) -> tuple[list[dict], list[str]]:
-    """The cases of one split file, and the problems met while parsing it."""
+    """The cases of one split file (or of an extra dev file, by its stem, e.g. "dev_extra"),
+    and the problems met while parsing it."""
     path = SINGLE / f"{split}.jsonl"
     cases: list[dict] = []
     problems: list[str] = []
@@ -99,9 +109,10 @@ def validate(case: dict) -> list[str]:
         return problems
     if case["lang"] not in LANGS:
         problems.append(f"{where}: lang {case['lang']!r} is not one of {LANGS}")
-    match = ID_RE.match(str(case["id"]))
+    extra = case["_split"] not in SPLITS
+    match = (EXTRA_ID_RE if extra else ID_RE).match(str(case["id"]))
     if not match:
-        problems.append(f"{where}: id must look like s-en-001 or s-fr-001")
+        problems.append(f"{where}: id must look like {'x' if extra else 's'}-en-001 or {'x' if extra else 's'}-fr-001")
     elif match.group(1) != case["lang"]:
         problems.append(f"{where}: id language does not match lang {case['lang']!r}")
     if not isinstance(case["text"], str) or not case["text"].strip():
@@ -209,14 +220,20 @@ def main(argv: list[str] | None = None) -> int:
         loaded, parse_problems = load(split)
         cases += loaded
         problems += parse_problems
+    extra_files = sorted(path.stem for path in SINGLE.glob(EXTRA_GLOB))
+    extras: list[dict] = []
+    for name in extra_files:
+        loaded, parse_problems = load(name)
+        extras += loaded
+        problems += parse_problems
 
-    ids = Counter(case.get("id") for case in cases)
+    ids = Counter(case.get("id") for case in cases + extras)
     problems += [f"duplicate id {case_id} ({n} times)" for case_id, n in ids.items() if n > 1]
-    for case in cases:
+    for case in cases + extras:
         problems += validate(case)
     if problems:
         print("\n".join(problems))
-        print(f"FAILED: {len(problems)} problem(s) in {len(cases)} case(s)")
+        print(f"FAILED: {len(problems)} problem(s) in {len(cases) + len(extras)} case(s)")
         return 1
 
     if args.resplit:
@@ -280,8 +297,40 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(problems))
         print(f"FAILED: {len(problems)} problem(s)")
         return 1
+    extra_problems = summarise_extras(extras, extra_files, policy_rules)
+    if extra_problems:
+        print("\n".join(extra_problems))
+        print(f"FAILED: {len(extra_problems)} problem(s)")
+        return 1
     print(f"OK: split reproduces with seed {SEED}; every tag in both splits; coverage holds")
     return 0
+
+
+def summarise_extras(extras: list[dict], files: list[str], policy_rules: list[str]) -> list[str]:
+    """Print the extra dev files' summary; return their coverage problems."""
+    if not files:
+        return []
+    problems = [f"{name}.jsonl: no cases" for name in files if not any(c["_split"] == name for c in extras)]
+    fact_values = Counter((name, value) for case in extras for name, value in case["facts"].items())
+    for name in FACT_NAMES:
+        for value in ("yes", "no"):
+            if fact_values[(name, value)] < MIN_PER_FACT_VALUE:
+                problems.append(f"extra dev: fact {name}={value} in {fact_values[(name, value)]} case(s) (at least {MIN_PER_FACT_VALUE})")
+    print()
+    print(f"extra dev files ({', '.join(f + '.jsonl' for f in files)}): {len(extras)} cases, all valid, "
+          "decisions equal assess(); not part of the dev/test split")
+    by_file_lang = Counter((f"{c['_split']}/{c['lang']}", c["decision"]) for c in extras)
+    rows = tuple(f"{name}/{lang}" for name in files for lang in LANGS)
+    print(table(by_file_lang, rows, DECISIONS, "file/lang"))
+    print()
+    print(table(fact_values, FACT_NAMES, VALUES, "fact"))
+    rules_fired = Counter(rule for case in extras for rule in case["_rules"])
+    tags = Counter(tag for case in extras for tag in case["tags"])
+    print(f"cases with an unsure answer: {sum(1 for c in extras if 'unsure' in c['facts'].values())}")
+    print("rules determining decisions: " + ", ".join(f"{rule}={rules_fired[rule]}" for rule in policy_rules))
+    print("tags: " + ", ".join(f"{t}={n}" for t, n in sorted(tags.items())))
+    print()
+    return problems
 
 
 if __name__ == "__main__":
