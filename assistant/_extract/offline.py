@@ -163,6 +163,8 @@ def clauses(folded: str, pattern_sets: tuple[Patterns, ...]) -> Iterator[tuple[i
     for patterns in pattern_sets:
         for match in patterns.clause_break.finditer(folded):
             cuts.add(match.start())
+    for match in _ANSWERED_QUESTION.finditer(folded):
+        cuts.difference_update(range(match.start(), match.end() + 1))
     points = sorted(cuts)
     for start, end in zip(points, points[1:]):
         if folded[start:end].strip():
@@ -177,8 +179,11 @@ _NEGATIVE_OPENING = re.compile(
 
 
 # A checklist line answered in the negative: "People, voices, performances: none."
-_NEGATIVE_ANSWER = re.compile(
-    r"[^.:?!]*[:?]\s*(?:no|none|nothing|nope|non|aucun|aucune|rien|never|jamais)\b", re.IGNORECASE
+_ANSWER_NO = r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|non|aucun|aucune|rien|jamais|neant|nul|nulle)"
+_NEGATIVE_ANSWER = re.compile(rf"[^.:?!]*[:?]\s*(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b", re.IGNORECASE)
+# "Will it be on screen?\nA: No." — a question and its answer stay one clause.
+_ANSWERED_QUESTION = re.compile(
+    rf"\?\s*(?:(?:a|r|answer|reponse)\s*:\s*)?(?=(?:{_ANSWER_NO}|yes|yep|oui|not)\b)", re.IGNORECASE
 )
 
 
@@ -249,8 +254,11 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 in_doubt, modal_doubt, plain = clause_context(index)
                 before = _last_words(plain[: match.start() - start], _WINDOW_BEFORE)
                 after = _first_words(plain[match.end() - start:], _WINDOW_AFTER)
+                inside = plain[match.start() - start: match.end() - start]
                 negated = cue.negatable and (
-                    any(p.negation.search(before) or p.negation.search(after) for p in pattern_sets)
+                    # a cue's own filler words can hold the negation: "s'entraîne pas sur nos contenus"
+                    any(p.negation.search(before) or p.negation.search(after) or p.negation.search(inside)
+                        for p in pattern_sets)
                     or _NEGATIVE_OPENING.match(plain) is not None
                     or _NEGATIVE_ANSWER.match(plain, match.end() - start) is not None
                 )
@@ -260,8 +268,9 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                                     end=match.end(), source="patterns")
                 for fact, value in cue.sets.items():
                     read: Optional[str] = _NEGATED[value] if negated else value
-                    # "nothing could be taken for real" is a confident no; "could end up on screen" is doubt.
-                    if read is not None and (in_doubt or (modal_doubt and not negated)):
+                    # "could end up on screen" is doubt; "nothing could be taken for real" and
+                    # "no real people, nothing that could pass as real" are confident noes.
+                    if read is not None and (in_doubt or (modal_doubt and read == "yes")):
                         read = "unsure"
                     if read is not None:
                         readings.append((fact, _Reading(read, evidence)))
