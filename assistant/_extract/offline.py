@@ -191,13 +191,29 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
+_CLAUSE_STARTERS = frozenset(
+    "so then we we'll we'd i i'll they it it's he she but and-then because since "
+    "alors donc puis on nous je il elle ils elles mais car".split()
+)
+
+
 def _last_words(text: str, count: int) -> str:
-    # A comma ends a negation's reach ("no budget for actors, so we clone the voice"),
-    # except inside a short list ("won't paste any script, outline or other material").
-    head, comma, tail = text.rpartition(",")
-    if comma and len(tail.split()) > 3:
-        text = tail
-    return " ".join(text.split()[-count:])
+    """The words before a cue that a negation there would govern.
+
+    A colon ends a label ("No training: the enterprise model …"); a comma ends a negation's
+    reach ("no budget for actors, so we clone the voice"), except along a list, where the
+    negation at its head governs every item ("no addresses, names, photos or documents").
+    """
+    text = text.rsplit(":", 1)[-1]
+    segments = text.split(",")
+    kept = [segments.pop()]
+    while segments:
+        words = kept[0].split()
+        if len(words) > 4 or any(word.lower() in _CLAUSE_STARTERS for word in words):
+            break
+        kept.insert(0, segments.pop())
+    head = " ".join(kept[0].split()[-count:])
+    return " ".join([head, *(segment.strip() for segment in kept[1:])])
 
 
 _JOINERS = frozenset("and which that who whose where while et qui que dont ou".split())
