@@ -60,6 +60,10 @@ _EXPORTS: dict[str, str] = {
     "ExtractionError": "._errors",
     "LLMError": "._errors",
     "RetrievalError": "._errors",
+    "ConfigError": "._errors",
+    "StoreError": "._errors",
+    # persistence
+    "IntakeStore": "._store",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -82,6 +86,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from ._assess import Assessment, Decision, Question, Reason, assess
     from ._declaration import FACT_NAMES, Evidence, Fact, Facts, FactValue, UsageDeclaration
     from ._errors import (
+        ConfigError,
         ExtractionError,
         GreenlightError,
         InputError,
@@ -89,10 +94,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
         LLMError,
         PolicyError,
         RetrievalError,
+        StoreError,
     )
     from ._config import describe_backend
     from ._extract import MAX_TEXT_CHARS, ExtractionResult, extract, extract_with_details
     from ._intake import IntakeSession, Turn
+    from ._store import IntakeStore
     from ._knowledge import Passage, passage, passages, question_bank
     from ._policy import Policy, Rule, load_policy
     from ._retrieval import RetrievedPassage, retrieve

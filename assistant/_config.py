@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Literal, Mapping, Optional
 from urllib.parse import urlsplit
 
-from ._errors import GreenlightError
+from ._errors import ConfigError, GreenlightError
 
 Backend = Literal["offline", "openai"]
 StructuredOutput = Literal["auto", "json_schema", "tools"]
@@ -132,15 +132,15 @@ class Settings:
         return data
 
 
-def _config_error(message: str) -> GreenlightError:
-    return GreenlightError(message, code="config-invalid")
+def _config_error(message: str) -> ConfigError:
+    return ConfigError(message)
 
 
 def config_file_path(env: Mapping[str, str], cwd: Path, home: Path) -> Optional[Path]:
     """The config file to read, or None: $GREENLIGHT_CONFIG, ./greenlight.toml, then the XDG one.
 
     Raises:
-        GreenlightError (config-invalid): $GREENLIGHT_CONFIG names a file that does not exist.
+        ConfigError: $GREENLIGHT_CONFIG names a file that does not exist.
     """
     explicit = env.get("GREENLIGHT_CONFIG")
     if explicit:
@@ -208,7 +208,7 @@ def load_settings(
         home: home directory for ~/.config; default the user's.
 
     Raises:
-        GreenlightError (config-invalid): a value or the config file is invalid; the message
+        ConfigError: a value or the config file is invalid; the message
             names the variable or file and the valid values.
     """
     env = os.environ if env is None else env

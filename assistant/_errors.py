@@ -3,10 +3,12 @@
     GreenlightError                 base of every runtime error the package raises
     ├── KnowledgeError              a file under knowledge/ is missing or malformed
     │   └── PolicyError             the policy file is invalid (names the file and the rule)
+    ├── ConfigError                 a setting or the config file is invalid (names the variable)
     ├── InputError                  the producer's text cannot be processed (empty, too long, bytes)
     ├── ExtractionError             an extractor could not produce a declaration
     │   └── LLMError                the LLM endpoint failed (timeout, HTTP status, bad output)
-    └── RetrievalError              the guideline index could not be built or queried
+    ├── RetrievalError              the guideline index could not be built or queried
+    └── StoreError                  the intake database cannot be opened, read or written
 
 Programmer mistakes (a wrong argument type, an unknown fact name passed in code) raise
 ValueError/TypeError as usual and are not part of this tree. Each error has a stable
@@ -52,6 +54,12 @@ class PolicyError(KnowledgeError):
         super().__init__(where + message, path=path)
 
 
+class ConfigError(GreenlightError):
+    """A setting (environment variable or config file) is invalid; the message names it."""
+
+    code = "config-invalid"
+
+
 class InputError(GreenlightError):
     """The producer's text cannot be processed; the message says what to send instead."""
 
@@ -88,3 +96,9 @@ class RetrievalError(GreenlightError):
     """The guideline index could not be built or queried."""
 
     code = "retrieval-failed"
+
+
+class StoreError(GreenlightError):
+    """The intake store cannot be opened, read or written; the message says what to do."""
+
+    code = "store-failed"

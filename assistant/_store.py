@@ -36,14 +36,14 @@ from contextlib import contextmanager
 
 from ._assess import Assessment, Question
 from ._declaration import UsageDeclaration
-from ._errors import GreenlightError
+from ._errors import StoreError
+from ._paths import data_dir
 
 if TYPE_CHECKING:
     from ._intake import IntakeSession, Turn
 
 __all__ = ["IntakeStore", "IntakeSummary", "StoreError", "data_dir", "database_url"]
 
-REPO_DIR = Path(__file__).resolve().parent.parent
 DB_FILE = "intakes.sqlite3"
 SCHEMA_VERSION = 1
 
@@ -93,16 +93,6 @@ CREATE INDEX IF NOT EXISTS intakes_by_update ON intakes (updated_at DESC);
 """
 
 
-class StoreError(GreenlightError):
-    """The intake store cannot be opened, read or written; the message says what to do."""
-
-    code = "store-failed"
-
-
-def data_dir() -> Path:
-    """Run-time state: $GREENLIGHT_DATA_DIR, else `.greenlight/` at the repository root."""
-    override = os.environ.get("GREENLIGHT_DATA_DIR")
-    return Path(override).expanduser() if override else REPO_DIR / ".greenlight"
 
 
 def database_url() -> str:

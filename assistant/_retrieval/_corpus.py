@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .._errors import KnowledgeError
 from .._knowledge import LANGS, Passage, parse_guidance
@@ -48,16 +48,22 @@ class Corpus:
         return tuple(sorted({p.lang for p in self.passages}, key=LANGS.index))
 
 
-def file_signature() -> tuple[tuple[str, int, int], ...]:
-    """(path, size, mtime_ns) of each guidance file; (path, -1, -1) for a missing one."""
+def signature(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime_ns) of each file; (path, -1, -1) for a missing one. A cheap check
+    of whether files changed, before hashing their content."""
     result = []
-    for path in guidance_files().values():
+    for path in paths:
         try:
             stat = path.stat()
             result.append((str(path), stat.st_size, stat.st_mtime_ns))
         except OSError:
             result.append((str(path), -1, -1))
     return tuple(result)
+
+
+def file_signature() -> tuple[tuple[str, int, int], ...]:
+    """The signature of the guidance files."""
+    return signature(guidance_files().values())
 
 
 def load_corpus() -> Corpus:

@@ -17,15 +17,9 @@ from pathlib import Path
 
 from .._knowledge import knowledge_dir
 
-REPO_DIR = Path(__file__).resolve().parent.parent.parent
+from .._paths import REPO_DIR, data_dir
 
 __all__ = ["REPO_DIR", "chroma_dir", "chroma_url", "data_dir", "guidance_files"]
-
-
-def data_dir() -> Path:
-    """The run-time state directory: $GREENLIGHT_DATA_DIR, else `.greenlight/` at the repository root."""
-    override = os.environ.get("GREENLIGHT_DATA_DIR")
-    return Path(override).expanduser() if override else REPO_DIR / ".greenlight"
 
 
 def chroma_dir() -> Path:

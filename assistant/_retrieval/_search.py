@@ -42,7 +42,7 @@ from typing import Callable, Literal, Optional, Sequence
 from .._errors import InputError, KnowledgeError, RetrievalError
 from .._knowledge import LANGS, Lang
 from .._lang import detect_lang
-from ._corpus import Corpus, file_signature, load_corpus
+from ._corpus import Corpus, file_signature, load_corpus, signature
 from ._glossary import Glossary, expansion, glossary_path, load_glossary
 from ._lexical import BM25, char_ngrams, tokenize
 from ._related import citation_relatedness, lift_related
@@ -291,15 +291,8 @@ def _policy_path():
 
 
 def _aux_signature() -> tuple[tuple[str, int, int], ...]:
-    """(path, size, mtime_ns) of the glossary and the policy; (path, -1, -1) for a missing file."""
-    result = []
-    for path in (glossary_path(), _policy_path()):
-        try:
-            stat = path.stat()
-            result.append((str(path), stat.st_size, stat.st_mtime_ns))
-        except OSError:
-            result.append((str(path), -1, -1))
-    return tuple(result)
+    """The signature of the glossary and the policy (see _corpus.signature)."""
+    return signature((glossary_path(), _policy_path()))
 
 
 # --- per-process state -------------------------------------------------------------------
