@@ -231,3 +231,33 @@ def test_play_sends_a_pending_correction_before_ending_and_stops_after_max_turns
     forever = [["personal_data"]] * 50
     played = play(case, session_factory=lambda lang: FakeSession(forever, lang))
     assert played["turns"] == MAX_TURNS and played["stop"] == "max-turns"
+
+
+# --- measuring a model: an endpoint failure is an error, not the offline fallback's answer -------
+
+def test_openai_backend_failures_are_recorded_as_errors(monkeypatch) -> None:
+    from llm_server import FakeOpenAI, answer, error
+
+    from assistant._evals.progress import Progress
+    from assistant._evals.runner import run_single
+
+    server = FakeOpenAI().start()
+    try:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("GREENLIGHT_LLM_RETRIES", "0")
+        monkeypatch.setenv("GREENLIGHT_STRUCTURED_OUTPUT", "json_schema")
+        server.enqueue(answer({"talent_likeness": ("yes", "clone the lead actor's voice")}),
+                       error(503, "overloaded"))
+        cases = [
+            {"id": "ok", "split": "dev", "lang": "en", "text": "We will clone the lead actor's voice.",
+             "facts": {"talent_likeness": "yes"}, "decision": "approval_required"},
+            {"id": "down", "split": "dev", "lang": "en", "text": "We will clone the lead actor's voice.",
+             "facts": {"talent_likeness": "yes"}, "decision": "approval_required"},
+        ]
+        result = run_single(cases, "openai", Progress(2, "single", enabled=False))
+    finally:
+        server.stop()
+    by_id = {case["id"]: case for case in result["cases"]}
+    assert by_id["ok"]["decision"] == "approval_required" and by_id["ok"]["error"] is None
+    assert by_id["down"]["decision"] == metrics.ERROR
+    assert [e["id"] for e in result["errors"]] == ["down"]

@@ -138,7 +138,8 @@ def fact_differences(gold: dict[str, Any], predicted: dict[str, Any], facts: Seq
 def run_single(cases: list[dict[str, Any]], backend: str, progress: Progress) -> dict[str, Any]:
     """extract() + assess() on each single-message case, scored against its gold."""
     from .._assess import assess
-    from .._extract import extract
+    from .._errors import LLMError
+    from .._extract import extract_with_details
 
     results: list[dict[str, Any]] = []
     for case in cases:
@@ -146,7 +147,12 @@ def run_single(cases: list[dict[str, Any]], backend: str, progress: Progress) ->
         started = time.perf_counter()
         error = None
         try:
-            declaration = extract(case["text"], backend=backend)  # type: ignore[arg-type]
+            extraction = extract_with_details(case["text"], backend=backend)  # type: ignore[arg-type]
+            if backend == "openai" and extraction.error_code:
+                # The product falls back to the offline reading; a measurement of the model
+                # must not count that reading as the model's answer.
+                raise LLMError("the endpoint failed; the offline fallback is not scored", code=extraction.error_code)
+            declaration = extraction.declaration
             assessment = assess(declaration, lang=case.get("lang", "en"))
             predicted = _stated(declaration.values())
             decision, rules = assessment.decision, list(assessment.rule_ids)
