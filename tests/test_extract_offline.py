@@ -237,3 +237,17 @@ def test_a_negation_after_a_joiner_negates_something_else() -> None:
 
 def test_a_negated_safe_statement_states_nothing() -> None:
     assert "tool_trains_on_inputs" not in facts("It is not the enterprise agreement.")
+
+
+def test_no_pattern_ends_on_an_optional_group_after_a_space() -> None:
+    # "generique (?:de fin)?" requires the space, then the word edge fails before any other
+    # word: the cue silently never matches. Write "generique(?: de fin)?" instead.
+    import re
+    from pathlib import Path
+
+    from assistant._knowledge import knowledge_dir
+
+    trap = re.compile(r' \(\?:[^()]*\)\?[|)"]')
+    for path in sorted(Path(knowledge_dir(), "patterns").glob("*.yaml")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            assert not trap.search(line), f"{path.name}:{number}: {line.strip()}"

@@ -209,7 +209,7 @@ def _last_words(text: str, count: int) -> str:
     kept = [segments.pop()]
     while segments:
         words = kept[0].split()
-        if len(words) > 4 or any(word.lower() in _CLAUSE_STARTERS for word in words):
+        if len(words) > 5 or any(word.lower() in _CLAUSE_STARTERS for word in words):
             break
         kept.insert(0, segments.pop())
     head = " ".join(kept[0].split()[-count:])
