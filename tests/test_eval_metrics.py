@@ -261,3 +261,21 @@ def test_openai_backend_failures_are_recorded_as_errors(monkeypatch) -> None:
     assert by_id["ok"]["decision"] == "approval_required" and by_id["ok"]["error"] is None
     assert by_id["down"]["decision"] == metrics.ERROR
     assert [e["id"] for e in result["errors"]] == ["down"]
+
+
+def test_targets_are_reported_beside_the_gate(tmp_path):
+    from assistant._evals.runner import load_thresholds
+
+    path = tmp_path / "thresholds.toml"
+    path.write_text("[gate]\ndecision_accuracy = 0.8\ncritical_errors = 0\n"
+                    "dialogue_success_rate = 0.9\nretrieval_recall_at_3 = 0.7\nretrieval_mrr = 0.8\n"
+                    "[target]\ndecision_accuracy = 0.9\n")
+    thresholds = load_thresholds(path)
+    assert thresholds["decision_accuracy"] == 0.8 and thresholds["target"] == {"decision_accuracy": 0.9}
+    report = _report({"x": "approval_required"}, [], 0.5, 0.95)
+    report["suites"]["single"]["decision"]["accuracy"] = 0.85
+    check = next(c for c in gate_checks(report, thresholds) if c["name"] == "decision_accuracy")
+    assert (check["passed"], check["target"], check["target_met"]) == (True, 0.9, False)
+    report["suites"]["single"]["decision"]["accuracy"] = 0.95
+    check = next(c for c in gate_checks(report, thresholds) if c["name"] == "decision_accuracy")
+    assert check["target_met"] is True

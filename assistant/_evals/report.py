@@ -205,8 +205,12 @@ def _gate_lines(checks: list[dict[str, Any]]) -> list[str]:
         mark = {True: "pass", False: "FAIL", None: "n/a "}[c["passed"]]
         op = "<=" if c["name"] == "critical_errors" else ">="
         value = fmt(c["value"]) if c["value"] is not None else "—"
+        target = ""
+        if c.get("target") is not None:
+            met = {True: "met", False: "NOT MET", None: "n/a"}[c.get("target_met")]
+            target = f"   target {op} {fmt(c['target'])}: {met}"
         out.append(f"  {mark}  {c['suite'] + ' ' + c['name']:<40} {value:>7} {op} {fmt(c['threshold'])}"
-                   + (f"   {c['detail']}" if c["detail"] else ""))
+                   + target + (f"   {c['detail']}" if c["detail"] else ""))
     return out
 
 
@@ -400,10 +404,15 @@ def _html_summary(report: dict[str, Any]) -> str:
         for c in checks:
             mark = {True: _Raw('<b class="pass">pass</b>'), False: _Raw('<b class="fail">FAIL</b>'), None: _Raw('<span class="na">n/a</span>')}[c["passed"]]
             op = "≤" if c["name"] == "critical_errors" else "≥"
-            rows.append([c["suite"] + " · " + c["name"], mark, c["value"], _Raw(f"{op} {_e(c['threshold'])}"),
+            if c.get("target") is None:
+                target: Any = ""
+            else:
+                met = {True: "met", False: "not met", None: "n/a"}[c.get("target_met")]
+                target = _Raw(f"{op} {_e(c['target'])} <span class='small'>({met})</span>")
+            rows.append([c["suite"] + " · " + c["name"], mark, c["value"], _Raw(f"{op} {_e(c['threshold'])}"), target,
                          _Raw(f"<span class='small'>{html.escape(c['detail'])}</span>")])
         out.append("<h3>Gate (evals/thresholds.toml)</h3>")
-        out.append(_html_table(["check", "", "measured", "threshold", "detail"], rows, cls="gate"))
+        out.append(_html_table(["check", "", "measured", "gate", "target", "detail"], rows, cls="gate"))
     return "".join(out)
 
 

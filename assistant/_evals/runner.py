@@ -51,10 +51,12 @@ def thresholds_path() -> Path:
 
 
 def load_thresholds(path: Optional[Path] = None) -> dict[str, Any]:
-    """The thresholds of evals/thresholds.toml (or `path`)."""
+    """The gate of evals/thresholds.toml (or `path`): its [gate] values, plus its [target]
+    values under "target" (the issues' goals, reported beside each check, not enforced)."""
     path = path or thresholds_path()
     with path.open("rb") as handle:
-        return tomllib.load(handle)
+        data = tomllib.load(handle)
+    return {**data.get("gate", {}), "target": dict(data.get("target", {}))}
 
 
 def dataset_path(suite: str, split: str) -> Path:
@@ -457,10 +459,16 @@ def gate_checks(report: dict[str, Any], thresholds: Optional[dict[str, Any]] = N
     suites = report.get("suites", {})
     checks: list[dict[str, Any]] = []
 
+    targets = t.get("target", {})
+
     def add(name: str, suite: str, value: Any, threshold: Any, passed: Optional[bool], detail: str = "") -> None:
         if suite not in suites:  # not asked for in this run: nothing to say
             return
-        checks.append({"name": name, "suite": suite, "value": value, "threshold": threshold, "passed": passed, "detail": detail})
+        target = targets.get(name)
+        target_met = None if target is None or value is None else (
+            value <= target if name == "critical_errors" else value >= target)
+        checks.append({"name": name, "suite": suite, "value": value, "threshold": threshold, "passed": passed,
+                       "detail": detail, "target": target, "target_met": target_met})
 
     def ran(suite: str) -> Optional[dict[str, Any]]:
         result = suites.get(suite)
