@@ -126,6 +126,7 @@ _SAY: dict[str, dict[Lang, str]] = {
         "fr": "Il n'y a pas de question en attente.",
     },
     "guidance_intro": {"en": "Here is what the guidance says:", "fr": "Voici ce que disent les recommandations :"},
+    "sources": {"en": "Sources", "fr": "Sources"},
     "see_also": {"en": "See also", "fr": "Voir aussi"},
     "guidance_keywords": {
         "en": "(Found by a keyword search: the guidance index is unavailable.)",
@@ -720,7 +721,18 @@ class IntakeSession:
     def _guidance_turn(self, text: str, index: int, lang: Lang, notices: tuple[str, ...], ignored: bool) -> Turn:
         hits, how = _guidance_passages(text, lang, self.assessment, self.pending)
         blocks: list[str] = [f"> ⚠️ {notice}" for notice in notices]
-        if hits:
+        answer = None
+        if hits and self.backend != "offline":
+            from ._grounded import grounded_answer
+
+            # With an LLM: a short answer written from these passages only, its citations checked.
+            answer = grounded_answer(text, hits, lang)
+        if answer is not None:
+            by_id = {hit.id: hit for hit in hits}
+            blocks.append(answer.text)
+            sources = "; ".join(f"[{pid}] {by_id[pid].section} · {by_id[pid].title}" for pid in answer.citations)
+            blocks.append(f"*{say('sources', lang)}{colon(lang)} {sources}*")
+        elif hits:
             blocks.append(say("guidance_intro", lang))
             for hit in hits[:2]:
                 blocks.append(f"**{hit.section} · {hit.title}**\n\n{_quote(hit.text)}")
