@@ -84,6 +84,7 @@ class Patterns:
     not_negation: re.Pattern[str]
     instruction: re.Pattern[str]
     clause_break: re.Pattern[str]
+    department_labels: re.Pattern[str]
     tools: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]
     stages: tuple[tuple[re.Pattern[str], str], ...]
 
@@ -131,6 +132,7 @@ def _load(lang: str, path: Path) -> Patterns:
         not_negation=words("not_negation"),
         instruction=words("instruction"),
         clause_break=re.compile("|".join(raw.get("clause_break") or [r"$^"]), re.IGNORECASE),
+        department_labels=re.compile("|".join(f"(?:{p})" for p in raw.get("department_labels") or [r"$^"]), re.IGNORECASE),
         tools=tools,
         stages=stages,
     )
@@ -179,12 +181,28 @@ _NEGATIVE_OPENING = re.compile(
 
 
 # A checklist line answered in the negative: "People, voices, performances: none."
-_ANSWER_NO = r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|non|aucun|aucune|rien|jamais|neant|nul|nulle)"
-_NEGATIVE_ANSWER = re.compile(rf"[^.:?!]*[:?]\s*(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b", re.IGNORECASE)
+_ANSWER_NO = r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|non|aucun|aucune|rien|jamais|neant|nul|nulle|pas)"
+_NEGATIVE_ANSWER = re.compile(rf"[^.:?!|]*[:?|]\s*(?:\|\s*)?(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b", re.IGNORECASE)
+# A checklist line ticked "no": "Performance altered ✗".
+_CROSS_MARK = re.compile(r"[✗✘❌]")
 # "Will it be on screen?\nA: No." — a question and its answer stay one clause.
 _ANSWERED_QUESTION = re.compile(
-    rf"\?\s*(?:(?:a|r|answer|reponse)\s*:\s*)?(?=(?:{_ANSWER_NO}|yes|yep|oui|not)\b)", re.IGNORECASE
+    rf"\?\s*(?:\|\s*)?(?:(?:a|r|answer|reponse)\s*:\s*)?(?=(?:{_ANSWER_NO}|yes|yep|oui|not)\b)", re.IGNORECASE
 )
+
+
+# "Dubbing: we'd like to…" names a department (department_labels in the pattern files), it
+# does not say dubbing is in the cut; such a label counts only when answered ("Dubbing: yes").
+_LABEL = re.compile(r"\s*:(?!\s*(?:yes|no|none|n/a|oui|non|aucun\w*|neant|not sure|unsure|pas sur|[✓✗✘❌]))")
+
+
+def _is_label(folded: str, match: re.Match[str], labels: re.Pattern[str]) -> bool:
+    line_start = folded.rfind("\n", 0, match.start()) + 1
+    return (
+        not folded[line_start: match.start()].strip(" \t-*#>•")
+        and labels.fullmatch(match.group(0)) is not None
+        and _LABEL.match(folded, match.end()) is not None
+    )
 
 
 def _mask(text: str, pattern: re.Pattern[str]) -> str:
@@ -193,8 +211,11 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
 
 _CLAUSE_STARTERS = frozenset(
     "so then we we'll we'd i i'll they it it's he she but and-then because since "
-    "alors donc puis on nous je il elle ils elles mais car".split()
+    "alors donc puis nous je il elle ils elles mais car".split()  # not "on": English reads it as a preposition
 )
+_CONJUNCTIONS = frozenset("so then but because since alors donc puis mais car".split())
+# A comma segment opening on a relative pronoun is no list item: "the poster, which no camera sees".
+_RELATIVES = frozenset("which who whose whom where qui dont".split())
 
 
 def _last_words(text: str, count: int) -> str:
@@ -211,9 +232,15 @@ def _last_words(text: str, count: int) -> str:
         words = kept[0].split()
         if len(words) > 5 or any(word.lower() in _CLAUSE_STARTERS for word in words):
             break
+        if segments[-1].split()[:1] and segments[-1].split()[0].lower() in _RELATIVES:
+            break
         kept.insert(0, segments.pop())
-    head = " ".join(kept[0].split()[-count:])
-    return " ".join([head, *(segment.strip() for segment in kept[1:])])
+    head = kept[0].split()[-count:]
+    # A conjunction starts a new statement: "no budget for actors so we clone the voice".
+    starters = [i for i, word in enumerate(head) if word.lower() in _CONJUNCTIONS]
+    if starters:
+        head = head[starters[-1]:]
+    return " ".join([" ".join(head), *(segment.strip() for segment in kept[1:])])
 
 
 _JOINERS = frozenset("and which that who whose where while et qui que dont ou".split())
@@ -223,7 +250,7 @@ def _first_words(text: str, count: int) -> str:
     # A negation after the cue must belong to it ("the final cut will not include"); one past
     # a comma or a joiner negates something else ("our enterprise licence, and it does not train").
     words: list[str] = []
-    for word in text.split(",", 1)[0].split()[:count]:
+    for word in re.split(r"[,:;]", text, maxsplit=1)[0].split()[:count]:
         if word.lower() in _JOINERS:
             break
         words.append(word)
@@ -277,9 +304,12 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                         for p in pattern_sets)
                     or _NEGATIVE_OPENING.match(plain) is not None
                     or _NEGATIVE_ANSWER.match(plain, match.end() - start) is not None
+                    or _CROSS_MARK.search(plain) is not None
                 )
-                if cue.only_negated and not negated:
+                if any(_is_label(folded, match, p.department_labels) for p in pattern_sets):
                     continue
+                if cue.only_negated and (not negated or in_doubt):
+                    continue  # only a confident negation of the bare word says something
                 evidence = Evidence(quote=text[match.start(): match.end()], start=match.start(),
                                     end=match.end(), source="patterns")
                 for fact, value in cue.sets.items():
