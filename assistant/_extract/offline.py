@@ -32,7 +32,7 @@ from .._knowledge import LANGS, knowledge_dir, load_yaml
 
 _VALUES = ("yes", "no", "unsure")
 _NEGATED = {"yes": "no", "no": None, "unsure": "unsure"}
-_WINDOW_BEFORE = 7  # words before a cue in which a negation applies to it
+_WINDOW_BEFORE = 9  # words before a cue in which a negation applies to it
 _WINDOW_AFTER = 4  # words after it ("the final cut will not include …")
 _MAX_EVIDENCE = 3
 
@@ -193,7 +193,7 @@ _ANSWERED_QUESTION = re.compile(
 
 # "Dubbing: we'd like to…" names a department (department_labels in the pattern files), it
 # does not say dubbing is in the cut; such a label counts only when answered ("Dubbing: yes").
-_LABEL = re.compile(r"\s*:(?!\s*(?:yes|no|none|n/a|oui|non|aucun\w*|neant|not sure|unsure|pas sur|[✓✗✘❌]))")
+_LABEL = re.compile(r"(?:[ \t]+[\w'-]+){0,2}[ \t]*:(?!\s*(?:yes|no|none|n/a|oui|non|aucun\w*|neant|not sure|unsure|pas sur|[✓✗✘❌]))")
 
 
 def _is_label(folded: str, match: re.Match[str], labels: re.Pattern[str]) -> bool:
