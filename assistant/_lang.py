@@ -19,14 +19,24 @@ _ENGLISH = frozenset(
 )
 
 
-def detect_lang(text: str, default: Lang = "en") -> Lang:
-    """"fr" when French function words outnumber English ones, else "en" (or `default` on a tie)."""
-    words = _WORD.findall(text.lower().replace("’", "'"))
+def _counts(text: str) -> tuple[int, int]:
+    """(French, English) function words in the text."""
     french = english = 0
-    for word in words:
+    for word in _WORD.findall(text.lower().replace("’", "'")):
         for part in word.split("'"):
             french += part in _FRENCH
             english += part in _ENGLISH
+    return french, english
+
+
+def has_french(text: str) -> bool:
+    """True when the text holds some French, even inside English ("… ChatGPT gratuit pour les réunions")."""
+    return _counts(text)[0] >= 2
+
+
+def detect_lang(text: str, default: Lang = "en") -> Lang:
+    """"fr" when French function words outnumber English ones, else "en" (or `default` on a tie)."""
+    french, english = _counts(text)
     if french == english:
         return default
     return "fr" if french > english else "en"

@@ -29,6 +29,7 @@ from typing import Iterable, Iterator, Mapping, Optional
 from .._declaration import FACT_NAMES, Evidence, Fact, Facts, UsageDeclaration
 from .._errors import KnowledgeError
 from .._knowledge import LANGS, knowledge_dir, load_yaml
+from .._lang import has_french
 
 _VALUES = ("yes", "no", "unsure")
 _NEGATED = {"yes": "no", "no": None, "unsure": "unsure"}
@@ -371,10 +372,14 @@ def extract_offline(text: str) -> UsageDeclaration:
     Returns a declaration whose every set fact carries at least one evidence span, with
     `text[start:end] == quote`. Facts the text does not state stay None.
     """
-    pattern_sets = load_patterns()
+    every_set = load_patterns()
+    # French producers write franglais ("le lip-sync"), so text with any French gets both sets;
+    # text with none skips the French set, which halves the work (the regex scans are the
+    # cost). Instructions to the system are still looked for in both languages.
+    pattern_sets = every_set if has_french(text) else tuple(p for p in every_set if p.lang == "en")
     folded = fold(text)
     readings = _read(text, folded, pattern_sets)
-    instructed = any(p.instruction.search(folded) for p in pattern_sets)
+    instructed = any(p.instruction.search(folded) for p in every_set)
     if instructed:
         # A message that addresses the system is untrusted as a whole: it may add risk,
         # never remove it. The producer can still answer the questions that follow.
