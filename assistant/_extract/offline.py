@@ -44,9 +44,13 @@ _FOLD = str.maketrans(
 )
 
 
+_AI_PREFIX = re.compile(r"\b(ai|ia)-(?=\w)", re.IGNORECASE)
+
+
 def fold(text: str) -> str:
-    """Accent- and quote-folded copy of `text`, of the same length (offsets are preserved)."""
-    folded = text.translate(_FOLD)
+    """Accent- and quote-folded copy of `text`, of the same length (offsets are preserved).
+    "AI-generated" reads as "AI generated", so cues on "generated …" match it."""
+    folded = _AI_PREFIX.sub(lambda m: m.group(1) + " ", text.translate(_FOLD))
     assert len(folded) == len(text)
     return folded
 
@@ -217,6 +221,8 @@ _CLAUSE_STARTERS = frozenset(
 _CONJUNCTIONS = frozenset("so then but because since alors donc puis mais car".split())
 # A comma segment opening on a relative pronoun is no list item: "the poster, which no camera sees".
 _RELATIVES = frozenset("which who whose whom where qui dont".split())
+# Nor is a condition: "if the actors are not free, some of it could stay in the final cut".
+_CONDITIONS = frozenset("if when unless whether si quand lorsque lorsqu".split())
 
 
 def _last_words(text: str, count: int) -> str:
@@ -233,7 +239,8 @@ def _last_words(text: str, count: int) -> str:
         words = kept[0].split()
         if len(words) > 5 or any(word.lower() in _CLAUSE_STARTERS for word in words):
             break
-        if segments[-1].split()[:1] and segments[-1].split()[0].lower() in _RELATIVES:
+        opener = segments[-1].split()[:1]
+        if opener and opener[0].lower() in _RELATIVES | _CONDITIONS:
             break
         kept.insert(0, segments.pop())
     head = kept[0].split()[-count:]
