@@ -434,8 +434,23 @@ def test_glossary_lets_a_query_find_a_passage_worded_otherwise(index: Path, monk
                                                               query: str, expected: set[str]) -> None:
     assert retrieve(query, 1, mode="lexical")[0].id in expected
     assert retrieve(query, 1)[0].id in expected
-    monkeypatch.setattr(_search, "GLOSSARY_WEIGHT", 0.0)  # the same query without the glossary
+    # The same query without the glossary (and without the questions, which now cover these too).
+    without_questions(monkeypatch)
+    monkeypatch.setattr(_search, "GLOSSARY_WEIGHT", 0.0)
     assert retrieve(query, 1, mode="lexical")[0].id not in expected
+
+
+def without_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the current engine's BM25 indexes hold the passages alone, as before questions.yaml
+    (undone when the test ends). Embeddings are left as they are: use mode="lexical"."""
+    from dataclasses import replace
+
+    from assistant._retrieval._lexical import BM25
+
+    engine = _search._engine()
+    bare = replace(engine.corpus, questions={})
+    monkeypatch.setattr(engine, "bm25_words", BM25(_search._lexical_documents(bare, tokenize)))
+    monkeypatch.setattr(engine, "bm25_chars", BM25(_search._lexical_documents(bare, char_ngrams)))
 
 
 def test_a_french_query_embeds_the_english_wording_of_its_concepts(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -544,3 +559,117 @@ def test_retrieved_passage_is_exported(index: Path) -> None:
 
     assert "RetrievedPassage" in assistant.__all__
     assert isinstance(retrieve("visual ADR", 1)[0], RetrievedPassage)
+
+
+# --- the questions each passage answers (knowledge/guidance/questions.yaml) --------------------
+
+from assistant._retrieval._corpus import load_corpus  # noqa: E402
+from assistant._retrieval._questions import parse_questions  # noqa: E402
+
+PASSAGE_IDS = ("g1-scope", "g9-ideation")
+
+
+def test_questions_cover_every_passage_in_both_languages() -> None:
+    corpus = load_corpus()
+    assert list(corpus.questions) == list(corpus.ids)  # every passage, in passage order
+    for passage_id, by_lang in corpus.questions.items():
+        for lang in ("en", "fr"):
+            assert 6 <= len(by_lang[lang]) <= 8, (passage_id, lang)
+            assert all(q.strip() == q and q for q in by_lang[lang])
+    assert "Can I make the actor look younger?" in corpus.questions["g9-talent-replication"]["en"]
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (["g1-scope"], "must be a mapping"),
+    ({"g1-scop": {"en": ["q?"], "fr": ["q ?"]}}, "entry 'g1-scop': is not a passage id of guidance/en.md (did you mean 'g1-scope'?)"),
+    ({"g1-scope": {"en": ["q?"]}}, "entry 'g1-scope': must have exactly the keys ['en', 'fr']"),
+    ({"g1-scope": {"en": ["q?"], "fr": ["q ?"], "de": ["q?"]}}, "exactly the keys"),
+    ({"g1-scope": ["q?"]}, "entry 'g1-scope': must have exactly the keys"),
+    ({"g9-ideation": {"en": ["q?"], "fr": []}}, "entry 'g9-ideation': `fr` must list at least one question"),
+    ({"g9-ideation": {"en": "q?", "fr": ["q ?"]}}, "`en` must list at least one question"),
+    ({"g9-ideation": {"en": ["q?", " "], "fr": ["q ?"]}}, "`en` question 2 is ' ', not a question"),
+    ({"g9-ideation": {"en": ["q?", 3], "fr": ["q ?"]}}, "`en` question 2 is 3"),
+    ({"g9-ideation": {"en": ["Mood boards?", "mood boards? "], "fr": ["q ?"]}}, "the same question twice"),
+])
+def test_questions_errors_name_the_file_and_the_entry(tmp_path: Path, raw: object, message: str) -> None:
+    path = tmp_path / "questions.yaml"
+    with pytest.raises(KnowledgeError) as caught:
+        parse_questions(raw, PASSAGE_IDS, path)
+    assert message in str(caught.value) and "questions.yaml" in str(caught.value)
+
+
+def test_questions_parse_in_passage_order_and_an_empty_file_means_none() -> None:
+    parsed = parse_questions({"g9-ideation": {"fr": ["Des moodboards ?"], "en": [" Mood boards? "]},
+                              "g1-scope": {"en": ["What is GenAI?"], "fr": ["C'est quoi la GenAI ?"]}}, PASSAGE_IDS)
+    assert list(parsed) == ["g1-scope", "g9-ideation"] and parsed["g9-ideation"]["en"] == ("Mood boards?",)
+    assert parse_questions(None, PASSAGE_IDS) == {}
+
+
+def test_a_broken_questions_file_stops_retrieval_with_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge)
+    monkeypatch.setenv("GREENLIGHT_KNOWLEDGE_DIR", str(knowledge))
+    questions = knowledge / "guidance" / "questions.yaml"
+    questions.write_text(questions.read_text(encoding="utf-8").replace("g9-ideation:", "g9-ideas:"), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"questions\.yaml: entry 'g9-ideas': is not a passage id"):
+        load_corpus()
+    questions.write_text("g1-scope: [unclosed", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"questions\.yaml: is not valid YAML"):
+        load_corpus()
+    questions.unlink()
+    with pytest.raises(KnowledgeError, match=r"questions\.yaml: questions file missing"):
+        load_corpus()
+
+
+def test_every_question_is_embedded_and_counts_for_its_passage(index: Path) -> None:
+    info = index_info()
+    assert info.questions == sum(len(qs) for by_lang in load_corpus().questions.values() for qs in by_lang.values())
+    assert _search._engine().index.entries == info.entries + info.questions
+    # A question asked word for word: its own vector matches it exactly.
+    similarities = _search._engine().embedding_ranking("Can I make the actor look younger?")
+    assert similarities[0][0] == "g9-talent-replication" and similarities[0][1] == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    # Paraphrases of the questions, not copies; the passages never say "younger", "techniciens"
+    # or "phone numbers".
+    ("could we make our lead actor look younger for the flashback scenes?", "g9-talent-replication"),
+    ("on voudrait faire paraître la comédienne plus jeune", "g9-talent-replication"),
+    ("is it fine to paste the crew's phone numbers into an AI chatbot?", "g3-1-personal-data"),
+    ("je peux mettre la liste des techniciens dans ChatGPT ?", "g3-1-personal-data"),
+])
+def test_a_paraphrased_question_now_finds_its_passage(index: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      query: str, expected: str) -> None:
+    assert retrieve(query, 1)[0].id == expected
+    assert retrieve(query, 1, mode="lexical")[0].id == expected
+    without_questions(monkeypatch)  # the passages' own words are not enough
+    assert retrieve(query, 1, mode="lexical")[0].id != expected
+
+
+def test_lexical_fallback_uses_the_questions(index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GREENLIGHT_EMBEDDING_MODEL", str(tmp_path / "missing.onnx"))
+    assert index_info().fallback_reason
+    assert retrieve("could we make our lead actor look younger for the flashback scenes?", 1)[0].id == "g9-talent-replication"
+
+
+def test_editing_the_questions_rebuilds_the_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge)
+    monkeypatch.setenv("GREENLIGHT_KNOWLEDGE_DIR", str(knowledge))
+    monkeypatch.setenv("GREENLIGHT_DATA_DIR", str(tmp_path / "data"))
+    reset()
+    first = ensure_index()
+    reset()
+    assert ensure_index().rebuilt is False
+
+    questions = knowledge / "guidance" / "questions.yaml"
+    questions.write_text(questions.read_text(encoding="utf-8").replace(
+        '    - "Can we use Midjourney for mood boards?"\n',
+        '    - "Can we use Midjourney for mood boards?"\n    - "Is a zorblax collage of vibes fine?"\n'), encoding="utf-8")
+    found = retrieve("zorblax collage", 1, mode="lexical")  # the running process notices the edit
+    info = index_info()
+    assert info.rebuilt is True and info.knowledge_sha256 != first.knowledge_sha256
+    assert info.questions == first.questions + 1
+    assert found[0].id == "g9-ideation"
+    assert retrieve("Is a zorblax collage of vibes fine?", 1, mode="embedding")[0].id == "g9-ideation"
+    reset()

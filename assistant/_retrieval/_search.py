@@ -11,6 +11,12 @@ Rankings are grouped by passage id: a hit on the English or the French text of a
 for that passage (its best score over languages), and the passage is returned in the query's
 language (`lang`, else detected from the query).
 
+Each passage is indexed with the questions it answers (knowledge/guidance/questions.yaml, see
+_questions, "doc2query"): they join its BM25 documents, and each is embedded as a vector of its
+own that counts for the passage (a passage's similarity is the best over its texts and its
+questions). A producer's wording that the passage never uses ("make the actor look younger")
+then meets a question worded the same way.
+
 A query goes through four steps, each measured on the dev split of the labelled queries
 (evals/retrieval_metrics.py; the test split was not used to choose anything):
 
@@ -25,7 +31,8 @@ A query goes through four steps, each measured on the dev split of the labelled 
 
 Dev split, hybrid, recall@3 / hit@3 / MRR: 0.688 / 0.938 / 0.826 before (reciprocal-rank
 fusion, no glossary, no related passages); score fusion alone 0.691 / 0.938 / 0.870; plus
-glossary 0.698 / 0.938 / 0.891; plus related passages 0.795 / 0.938 / 0.891.
+glossary 0.698 / 0.938 / 0.891; plus related passages 0.795 / 0.938 / 0.891; plus the questions
+0.920 / 0.979 / 0.952 (see QUESTIONS below for the variants tried).
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from .._lang import detect_lang
 from ._corpus import Corpus, file_signature, load_corpus, signature
 from ._glossary import Glossary, expansion, glossary_path, load_glossary
 from ._lexical import BM25, char_ngrams, tokenize
+from ._questions import count as question_count
 from ._related import citation_relatedness, lift_related
 
 __all__ = ["IndexInfo", "Mode", "RetrievedPassage", "ensure_index", "index_info", "reset", "retrieve"]
@@ -81,6 +89,22 @@ GLOSSARY_WEIGHT = 0.25
 #: moves; MRR can only change when it is wrong and a partner passes the first right answer.
 RELATED_LIFT = 0.8
 
+# How the questions of knowledge/guidance/questions.yaml are used, measured on dev (hybrid,
+# recall@3 / hit@3 / MRR; 0.795 / 0.938 / 0.891 without them):
+#   - appended to the passage's BM25 documents (words and 4-grams), each question once:
+#     0.892 / 0.958 / 0.948 (lexical mode alone 0.743 / 0.875 / 0.797 → 0.917 / 0.979 / 0.947);
+#   - embedded, a passage scoring the best of its texts and its questions: 0.840 / 0.938 / 0.910
+#     (embedding mode alone 0.587 / 0.729 / 0.621 → 0.802 / 0.917 / 0.874);
+#   - both, as used: 0.920 / 0.979 / 0.952.
+# Not better, within one query of it: each question counted 2 or 3 times in the BM25 documents
+# (0.913 / 0.952-0.963); BM25 over the questions alone as extra rankings in the fusion, one
+# document per passage or per question (0.899-0.906 at weight 1, 0.861-0.872 at 0.5); a
+# passage's similarity as a mix (1 − a) × passage + a × best question (0.920 / 0.941-0.955 for
+# a = 0.3-0.7, and worse in embedding mode alone); the best question's similarity as a ranking
+# of its own (0.899-0.910). With the questions in, the other settings here are flat within a
+# query: French embedding weight 0.5-1.0, MiniLM weight 1.0-2.5, RELATED_LIFT 0.5-0.9,
+# GLOSSARY_WEIGHT 0-0.5 (recall@3 0.913-0.927); they were left as they were.
+
 
 @dataclass(frozen=True)
 class RetrievedPassage:
@@ -116,7 +140,9 @@ class IndexInfo:
 
     Attributes:
         passages: distinct passage ids.
-        entries: indexed texts (passages × languages).
+        entries: indexed passage texts (passages × languages).
+        questions: questions indexed with them (knowledge/guidance/questions.yaml); each is
+            embedded as an entry of its own in the Chroma collection.
         languages: languages indexed.
         knowledge_sha256: content hash of the guidance files.
         embedder: the embedding model in use, or None when retrieval is lexical only.
@@ -128,6 +154,7 @@ class IndexInfo:
 
     passages: int
     entries: int
+    questions: int
     languages: tuple[str, ...]
     knowledge_sha256: str
     embedder: Optional[str]
@@ -170,6 +197,7 @@ class _Engine:
         return IndexInfo(
             passages=len(self.corpus.ids),
             entries=len(self.corpus.passages),
+            questions=question_count(self.corpus.questions),
             languages=self.corpus.languages,
             knowledge_sha256=self.corpus.content_hash,
             embedder=self.embedder_name,
@@ -218,7 +246,8 @@ class _Engine:
         return rankings
 
     def embedding_ranking(self, query: str, also: Sequence[str] = ()) -> list[tuple[str, float]]:
-        """Cosine similarity of each passage (best of its languages) to the query, best first.
+        """Cosine similarity of each passage to the query, best first: the best over its texts (one
+        per language) and the questions it answers (each embedded on its own).
 
         With `also` (more texts standing for the same question), a passage's similarity is the
         mean over the query and those texts.
@@ -240,13 +269,18 @@ class _Engine:
 
 
 def _lexical_documents(corpus: Corpus, terms: Callable[[str], list[str]]) -> dict[str, list[str]]:
-    """Passage id → terms of its title (counted twice) and text in every language.
+    """Passage id → terms of its title (counted twice) and text in every language, and of the
+    questions it answers (questions.yaml, each once, both languages).
 
     One document per passage id holding both languages, so a hit in either counts for the id.
     """
     documents: dict[str, list[str]] = {passage_id: [] for passage_id in corpus.ids}
     for p in corpus.passages:
         documents[p.id].extend(terms(p.title) * 2 + terms(p.text))
+    for passage_id, by_lang in corpus.questions.items():
+        for questions in by_lang.values():
+            for question in questions:
+                documents[passage_id].extend(terms(question))
     return documents
 
 

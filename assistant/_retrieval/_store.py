@@ -1,9 +1,12 @@
 """The Chroma index of guidance passages: where it lives, when it is rebuilt, how it is queried.
 
 One Chroma collection, `greenlight-guidance`, holds one entry per passage and language (id
-`<passage id>:<lang>`, metadata id/lang/section/title). Its collection metadata records the
-knowledge content hash, the index schema and the embedder; the index is reused when they match
-and the entry count is right, and rebuilt (deleted and re-created) otherwise.
+`<passage id>:<lang>`, metadata id/lang/section/title/kind "passage") and one per question of
+knowledge/guidance/questions.yaml (id `<passage id>:<lang>:q<n>`, metadata id/lang/kind
+"question"), so that a query similar to a question a passage answers finds that passage. Its
+collection metadata records the knowledge content hash, the index schema and the embedder; the
+index is reused when they match and the entry count is right, and rebuilt (deleted and
+re-created) otherwise.
 
 Embedded by default (chromadb.PersistentClient under `<data dir>/chroma`); a Chroma server when
 $GREENLIGHT_CHROMA_URL is set, so a team can share one index. Every chromadb error is translated
@@ -81,6 +84,22 @@ def _entry_text(title: str, text: str) -> str:
     return f"{title}\n{text}"
 
 
+def _entries(corpus: Corpus) -> tuple[list[str], list[str], list[dict[str, str]]]:
+    """(ids, documents, metadatas) of every entry: each passage text, then each question."""
+    ids, documents, metadatas = [], [], []
+    for p in corpus.passages:
+        ids.append(f"{p.id}:{p.lang}")
+        documents.append(_entry_text(p.title, p.text))
+        metadatas.append({"id": p.id, "lang": p.lang, "section": p.section, "title": p.title, "kind": "passage"})
+    for passage_id, by_lang in corpus.questions.items():
+        for lang, questions in by_lang.items():
+            for number, question in enumerate(questions, start=1):
+                ids.append(f"{passage_id}:{lang}:q{number}")
+                documents.append(question)
+                metadatas.append({"id": passage_id, "lang": lang, "kind": "question"})
+    return ids, documents, metadatas
+
+
 @dataclass
 class ChromaIndex:
     """An open, up-to-date collection for one corpus.
@@ -88,7 +107,7 @@ class ChromaIndex:
     Attributes:
         rebuilt: whether opening it had to (re)build the collection.
         build_seconds: time spent building (0.0 when reused).
-        entries: number of entries (passages × languages).
+        entries: number of entries (passages × languages, plus the questions).
     """
 
     collection: Any
@@ -109,6 +128,7 @@ class ChromaIndex:
             "embedder": EMBEDDER_NAME,
             "model_sha256": MODEL_SHA256,
         }
+        ids, documents, metadatas = _entries(corpus)
         with _translated("be opened"):
             client = _client()
             collection = None
@@ -122,8 +142,8 @@ class ChromaIndex:
             if collection is not None:
                 metadata = dict(collection.metadata or {})
                 current = all(metadata.get(key) == value for key, value in expected.items())
-                if current and collection.count() == len(corpus.passages):
-                    return cls(collection, rebuilt=False, build_seconds=0.0, entries=len(corpus.passages))
+                if current and collection.count() == len(ids):
+                    return cls(collection, rebuilt=False, build_seconds=0.0, entries=len(ids))
         with _translated("be built"):
             started = time.perf_counter()
             from chromadb.errors import NotFoundError
@@ -136,16 +156,13 @@ class ChromaIndex:
                 configuration={"hnsw": {"space": "cosine"}},
                 metadata={**expected, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
             )
-            collection.add(
-                ids=[f"{p.id}:{p.lang}" for p in corpus.passages],
-                documents=[_entry_text(p.title, p.text) for p in corpus.passages],
-                metadatas=[{"id": p.id, "lang": p.lang, "section": p.section, "title": p.title} for p in corpus.passages],
-            )
+            collection.add(ids=ids, documents=documents, metadatas=metadatas)
             seconds = time.perf_counter() - started
-        return cls(collection, rebuilt=True, build_seconds=seconds, entries=len(corpus.passages))
+        return cls(collection, rebuilt=True, build_seconds=seconds, entries=len(ids))
 
     def similarities(self, query: str) -> list[tuple[str, str, float]]:
-        """Every entry as (passage id, lang, cosine similarity), most similar first.
+        """Every entry as (passage id, lang, cosine similarity), most similar first. A passage
+        appears once per language and once per question it answers.
 
         Raises:
             RetrievalError: the query failed (code "index-unavailable").

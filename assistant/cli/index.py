@@ -27,12 +27,14 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({**info.to_dict(), "total_seconds": round(seconds, 3)}, ensure_ascii=False, indent=2))
     else:
         if info.embedder:
-            print(f"Guideline index rebuilt: {info.entries} texts embedded and stored in {info.build_seconds:.1f} s "
+            print(f"Guideline index rebuilt: {info.entries} passage texts and {info.questions} questions embedded "
+                  f"and stored in {info.build_seconds:.1f} s "
                   f"({seconds:.1f} s with model loading)")
         else:
             print("Guideline index: lexical only (no embedding model), nothing stored")
         rows = [
             ("passages", f"{info.passages} ({info.entries} texts: {', '.join(info.languages)})"),
+            ("questions", f"{info.questions} (knowledge/guidance/questions.yaml)"),
             ("embedder", info.embedder or f"none — {info.fallback_reason}"),
             ("stored in", info.location or "— (BM25 is built in memory on each run)"),
             ("knowledge", f"sha256 {info.knowledge_sha256[:16]}…"),
