@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         if not info.embedder:
             print(f"embedding model unavailable ({info.fallback_reason}); nothing to benchmark", file=sys.stderr)
             return 1
-        print(f"index build (cold, {info.entries} texts = {info.passages} passages x {len(info.languages)} languages)")
+        print(f"index build (cold, {info.entries} texts = {info.passages} passages x {len(info.languages)} languages, "
+              f"+ {info.questions} questions)")
         print(f"  total       {cold:6.2f} s   (imports, model load, hash check, embedding, Chroma write)")
         print(f"  embed+write {info.build_seconds:6.2f} s")
         started = time.perf_counter()

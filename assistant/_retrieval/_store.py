@@ -175,11 +175,17 @@ class ChromaIndex:
         Raises:
             RetrievalError: the query failed (code "index-unavailable").
         """
+        # Passage id and language are read from the entry id ("<id>:<lang>[:q<n>]"): fetching the
+        # metadata of all 600-odd entries took 10 ms of a 13 ms query, the distances alone 2 ms.
         with _translated("be queried"):
-            result = self.collection.query(
-                query_texts=list(queries), n_results=self.entries, include=["metadatas", "distances"]
-            )
+            result = self.collection.query(query_texts=list(queries), n_results=self.entries, include=["distances"])
         return [
-            [(m["id"], m["lang"], 1.0 - float(d)) for m, d in zip(metadatas, distances)]
-            for metadatas, distances in zip(result["metadatas"], result["distances"])
+            [(*_passage_key(entry), 1.0 - float(d)) for entry, d in zip(ids, distances)]
+            for ids, distances in zip(result["ids"], result["distances"])
         ]
+
+
+def _passage_key(entry_id: str) -> tuple[str, str]:
+    """(passage id, lang) of an entry id: "g7-quality:fr:q3" → ("g7-quality", "fr")."""
+    passage_id, lang = entry_id.split(":", 2)[:2]
+    return passage_id, lang
