@@ -5,7 +5,9 @@
     ['g7-digital-replica', 'g3-3-digital-replicas']
 
 Hybrid by default: MiniLM-L6-v2 embeddings (an int8 ONNX file shipped in a PyPI package, run
-offline; see _embeddings) in a Chroma index, fused with BM25 (_lexical) by score; queries are
+offline; see _embeddings) in a Chroma index, fused with BM25 (_lexical) by score. Each passage is
+indexed with the questions producers ask that it answers (_questions,
+knowledge/guidance/questions.yaml): as BM25 text and as vectors of their own. Queries are
 expanded with the bilingual glossary (_glossary, knowledge/glossary.yaml) and the passages the
 policy cites with the top hit come next (_related). When the model cannot be loaded, retrieval
 falls back to BM25 alone and says why.
