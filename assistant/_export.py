@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING, Any, Optional
 
-from ._declaration import FACT_NAMES
 from ._knowledge import Lang, passage, question_bank
 from ._render import HEADLINES, NEXT_STEPS, citation_label, colon, label, result_json, value_word
 

@@ -38,7 +38,7 @@ import datetime as _dt
 import logging
 import re
 import secrets as _secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Optional, Sequence
 
 from ._answers import AnswerReading, fold, is_correction, question_kind, read_answer

@@ -16,7 +16,7 @@ from typing import Literal, Mapping, Optional
 
 from ._declaration import FACT_NAMES, FactValue
 from ._errors import KnowledgeError, PolicyError
-from ._knowledge import knowledge_dir, load_yaml, passage_ids
+from ._knowledge import knowledge_dir, passage_ids
 
 Effect = Literal["approval_required", "low_risk"]
 EFFECTS: tuple[Effect, ...] = ("approval_required", "low_risk")
