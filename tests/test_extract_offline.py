@@ -251,3 +251,12 @@ def test_no_pattern_ends_on_an_optional_group_after_a_space() -> None:
     for path in sorted(Path(knowledge_dir(), "patterns").glob("*.yaml")):
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             assert not trap.search(line), f"{path.name}:{number}: {line.strip()}"
+
+
+def test_a_fact_still_being_checked_is_pending_not_safe() -> None:
+    # "I'll check whether it is the enterprise one": nothing safe is stated yet, and a pending
+    # check is not an "unsure" that escalates.
+    assert "enterprise_environment" not in facts("I'll check with IT whether our Copilot licence is the enterprise one.")
+    assert "enterprise_environment" not in facts("Je vérifie auprès de la DSI si notre licence est une licence entreprise.")
+    # A risk stated in the same clause is kept.
+    assert facts("I'll check whether we can clone the lead actor's voice.")["talent_likeness"] == "yes"

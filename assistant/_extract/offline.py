@@ -86,6 +86,7 @@ class Patterns:
     negation: re.Pattern[str]
     doubt: re.Pattern[str]
     modal_doubt: re.Pattern[str]
+    pending: re.Pattern[str]
     not_negation: re.Pattern[str]
     instruction: re.Pattern[str]
     clause_break: re.Pattern[str]
@@ -134,6 +135,7 @@ def _load(lang: str, path: Path) -> Patterns:
         negation=words("negation"),
         doubt=words("doubt"),
         modal_doubt=words("modal_doubt"),
+        pending=words("pending"),
         not_negation=words("not_negation"),
         instruction=words("instruction"),
         clause_break=re.compile("|".join(raw.get("clause_break") or [r"$^"]), re.IGNORECASE),
@@ -275,10 +277,10 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
     """Every cue reading of the text, each judged within its own clause."""
     spans = list(clauses(folded, pattern_sets))
     starts = [start for start, _ in spans]
-    # clause index → (in doubt, modal doubt, text with non-negations blanked)
-    context: dict[int, tuple[bool, bool, str]] = {}
+    # clause index → (in doubt, modal doubt, pending, text with non-negations blanked)
+    context: dict[int, tuple[bool, bool, bool, str]] = {}
 
-    def clause_context(index: int) -> tuple[bool, bool, str]:
+    def clause_context(index: int) -> tuple[bool, bool, bool, str]:
         if index not in context:
             start, end = spans[index]
             clause = folded[start:end]
@@ -289,6 +291,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
             context[index] = (
                 any(p.doubt.search(clause) for p in pattern_sets),
                 any(p.modal_doubt.search(clause) for p in pattern_sets),
+                any(p.pending.search(clause) for p in pattern_sets),
                 plain,
             )
         return context[index]
@@ -302,7 +305,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 start, end = spans[index]
                 if match.end() > end:
                     continue  # a cue never spans two clauses
-                in_doubt, modal_doubt, plain = clause_context(index)
+                in_doubt, modal_doubt, pending, plain = clause_context(index)
                 before = _last_words(plain[: match.start() - start], _WINDOW_BEFORE)
                 after = _first_words(plain[match.end() - start:], _WINDOW_AFTER)
                 inside = plain[match.start() - start: match.end() - start]
@@ -326,6 +329,8 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     # "no real people, nothing that could pass as real" are confident noes.
                     if read is not None and (in_doubt or (modal_doubt and read == "yes")):
                         read = "unsure"
+                    if read is not None and pending and _risk(fact, read) == 0:
+                        continue  # still being checked: states nothing safe yet
                     if read is not None:
                         readings.append((fact, _Reading(read, evidence)))
     return readings
