@@ -260,3 +260,8 @@ def test_a_fact_still_being_checked_is_pending_not_safe() -> None:
     assert "enterprise_environment" not in facts("Je vérifie auprès de la DSI si notre licence est une licence entreprise.")
     # A risk stated in the same clause is kept.
     assert facts("I'll check whether we can clone the lead actor's voice.")["talent_likeness"] == "yes"
+
+
+def test_nested_quotes_are_one_piece_of_evidence() -> None:
+    fact = extract("The crowd will be in the final cut.").facts.final_deliverable
+    assert [e.quote for e in fact.evidence] == ["in the final cut"]

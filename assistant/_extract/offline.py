@@ -350,11 +350,13 @@ def _combine(readings: list[tuple[str, _Reading]]) -> dict[str, Fact]:
             best[fact] = reading.value
     facts: dict[str, Fact] = {}
     for fact, value in best.items():
-        evidence: list[Evidence] = []
-        for name, reading in readings:
-            if name == fact and reading.value == value and reading.evidence not in evidence:
-                evidence.append(reading.evidence)
-        facts[fact] = Fact(value=value, evidence=tuple(sorted(evidence, key=lambda e: e.start)[:_MAX_EVIDENCE]))  # type: ignore[arg-type]
+        spans = [r.evidence for name, r in readings if name == fact and r.value == value]
+        # One quote per place: "final cut" inside "in the final cut" is the same evidence.
+        evidence = sorted(
+            {e for e in spans if not any(o != e and o.start <= e.start and e.end <= o.end for o in spans)},
+            key=lambda e: e.start,
+        )
+        facts[fact] = Fact(value=value, evidence=tuple(evidence[:_MAX_EVIDENCE]))  # type: ignore[arg-type]
     return facts
 
 
