@@ -18,6 +18,9 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("GREENLIGHT_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("GREENLIGHT_DB_URL", raising=False)
     monkeypatch.setenv("GREENLIGHT_BACKEND", "offline")
+    # AppTest runs the page inside pytest's process: a warm-up thread still embedding when
+    # pytest exits would abort it. The browser test runs a real server, with the warm-up.
+    monkeypatch.setenv("GREENLIGHT_WARM_INDEX", "0")
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
     assert not at.exception

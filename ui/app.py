@@ -109,9 +109,32 @@ def open_store(url: str) -> IntakeStore:
     return IntakeStore(url)
 
 
+@st.cache_resource(show_spinner=False)
+def warm_guidance_index() -> None:
+    """Build or open the guideline index in the background, once per server, so that the
+    first guidance question does not wait for it (a cold build takes a few seconds).
+    GREENLIGHT_WARM_INDEX=0 turns it off."""
+    import os
+    import threading
+
+    if os.environ.get("GREENLIGHT_WARM_INDEX", "1") == "0":
+        return
+
+    def warm() -> None:
+        try:
+            from assistant._retrieval import ensure_index
+
+            ensure_index()
+        except Exception:  # noqa: BLE001 — retrieval falls back on its own when asked; nothing to show here
+            pass
+
+    threading.Thread(target=warm, name="greenlight-index-warmup", daemon=True).start()
+
+
 try:
     check_configuration()
     store = open_store(database_url())
+    warm_guidance_index()
 except GreenlightError as exc:
     st.info(t("config", error=str(exc)))
     st.stop()
