@@ -579,9 +579,10 @@ class IntakeSession:
         return out
 
     def _would_state(self, text: str) -> bool:
-        """Whether the words of a definition question would change a fact if read as a plan."""
+        """Whether the words of a definition question would change a fact if read as a plan.
+        Read offline: this only decides whether to add a hint, not worth an LLM request."""
         try:
-            read = _read(text, self.backend).declaration.values()
+            read = _read(text, "offline").declaration.values()
         except GreenlightError:
             return False
         current = self.declaration.values()

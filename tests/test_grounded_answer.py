@@ -5,7 +5,7 @@ back to the passages themselves."""
 from __future__ import annotations
 
 import pytest
-from llm_server import FakeOpenAI, Reply, answer, completion, error
+from llm_server import FakeOpenAI, Reply, completion, error
 
 from assistant import IntakeSession
 from assistant._extract import llm as llm_module
@@ -31,13 +31,14 @@ def text_reply(content: str):
 
 
 def test_the_answer_cites_the_retrieved_passages(server: FakeOpenAI) -> None:
-    # The message is read for facts first (it states none), then the question is answered.
-    server.enqueue(answer({}), text_reply("A digital replica is a generated output recognisable as a real performer "
+    # A definition question is not sent for extraction: one request, the answer.
+    server.enqueue(text_reply("A digital replica is a generated output recognisable as a real performer "
                               "[g7-digital-replica]; creating one needs consent [g3-3-digital-replicas]."))
     turn = IntakeSession().send(QUESTION)
     assert turn.intent == "guidance"
     assert "A digital replica is a generated output" in turn.reply
     assert "Sources" in turn.reply and "[g7-digital-replica] G7" in turn.reply
+    assert len(server.requests) == 1
     sent = server.requests[-1].json["messages"]
     assert "[g7-digital-replica]" in sent[0]["content"]          # grounded in the retrieved passages
     assert "jane.doe@example.com" not in sent[1]["content"]     # personal data redacted before sending
@@ -53,7 +54,7 @@ def test_the_answer_cites_the_retrieved_passages(server: FakeOpenAI) -> None:
     ],
 )
 def test_an_unusable_answer_falls_back_to_the_passages(server: FakeOpenAI, reply) -> None:
-    server.enqueue(answer({}), reply)
+    server.enqueue(reply)
     turn = IntakeSession().send(QUESTION)
     assert turn.intent == "guidance"
     assert "Here is what the guidance says" in turn.reply
