@@ -351,27 +351,16 @@ def render_html(report: dict[str, Any]) -> str:
         f"{html.escape(meta.get('git_commit') or '?')} · {meta['runtime_s'].get('total', 0):.1f}s</p>",
     ]
     parts.append(_html_summary(report))
-    single = suites.get("single")
-    if single:
-        parts.append("<h2>Single messages</h2>")
-        if single["status"] != "ok":
-            parts.append(f"<p class='na'>Skipped: {html.escape(single['reason'])}</p>")
-        else:
-            parts.append(_html_single(single))
-    dialogues = suites.get("dialogues")
-    if dialogues:
-        parts.append("<h2>Dialogues</h2>")
-        if dialogues["status"] != "ok":
-            parts.append(f"<p class='na'>Skipped: {html.escape(dialogues['reason'])}</p>")
-        else:
-            parts.append(_html_dialogues(dialogues))
-    retrieval = suites.get("retrieval")
-    if retrieval:
-        parts.append("<h2>Retrieval</h2>")
-        if retrieval["status"] != "ok":
-            parts.append(f"<p class='na'>Skipped: {html.escape(retrieval['reason'])}</p>")
-        else:
-            parts.append(_html_retrieval(retrieval))
+    sections = (("single", "Single messages", _html_single), ("dialogues", "Dialogues", _html_dialogues),
+                ("retrieval", "Retrieval", _html_retrieval))
+    for name, title, render in sections:
+        result = suites.get(name)
+        if result:
+            parts.append(f"<h2>{title}</h2>")
+            if result["status"] != "ok":
+                parts.append(f"<p class='na'>Skipped: {html.escape(result['reason'])}</p>")
+            else:
+                parts.append(render(result))
     parts.append(_html_definitions())
     parts.append("</main></body></html>")
     return "\n".join(parts)

