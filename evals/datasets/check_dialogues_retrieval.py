@@ -17,7 +17,10 @@ For evals/datasets/retrieval/{dev,test}.jsonl:
   - exactly the documented keys, unique ids `r-<lang>-NNN`, no duplicate query;
   - `relevant` lists 1-3 distinct passage ids, each a heading of knowledge/guidance/en.md
     (and of fr.md: both files must declare the same passage ids);
-  - every passage is relevant to at least one query.
+  - every passage is relevant to at least one query;
+  - extra dev files beside dev.jsonl (retrieval/dev_*.jsonl, read by `--split dev`) follow the
+    same rules, with ids unique across every file; they are tuning data outside the seeded
+    split, so the split and coverage checks do not count them.
 For both: the minimum sizes the datasets promise, and a split stratified by language
 and style (within each stratum dev and test differ by at most one record).
 
@@ -215,6 +218,34 @@ def check_dialogues(report: Report) -> dict[str, Any]:
     }
 
 
+def check_query(
+    where: str, record: dict[str, Any], known: set[str], seen: dict[str, str], queries: dict[str, str], report: Report
+) -> None:
+    """One retrieval query: keys, id, a non-empty query not seen before, style, relevant ids."""
+    if set(record) != RETRIEVAL_KEYS:
+        report.error(where, f"keys {sorted(record)} are not exactly {sorted(RETRIEVAL_KEYS)}")
+    check_id(where, record, "r", seen, report)
+    query = record.get("query")
+    if not isinstance(query, str) or not query.strip():
+        report.error(where, "query is empty")
+    else:
+        norm = " ".join(query.lower().split())
+        if norm in queries:
+            report.error(where, f"same query as {queries[norm]}")
+        queries.setdefault(norm, where)
+    if record.get("style") not in RETRIEVAL_STYLES:
+        report.error(where, f"style {record.get('style')!r} is not one of {sorted(RETRIEVAL_STYLES)}")
+    relevant = record.get("relevant")
+    if not isinstance(relevant, list) or not 1 <= len(relevant) <= 3:
+        report.error(where, "relevant must list 1 to 3 passage ids")
+        return
+    if len(set(relevant)) != len(relevant):
+        report.error(where, f"relevant repeats an id: {relevant}")
+    for pid in relevant:
+        if pid not in known:
+            report.error(where, f"passage id {pid!r} is not a heading of knowledge/guidance/en.md")
+
+
 def check_retrieval(report: Report) -> dict[str, Any]:
     ids_en, ids_fr = passage_ids("en"), passage_ids("fr")
     if ids_en != ids_fr:
@@ -227,28 +258,12 @@ def check_retrieval(report: Report) -> dict[str, Any]:
         rows[split] = []
         for where, record in read_jsonl(DATASETS / "retrieval" / f"{split}.jsonl", report):
             rows[split].append(record)
-            if set(record) != RETRIEVAL_KEYS:
-                report.error(where, f"keys {sorted(record)} are not exactly {sorted(RETRIEVAL_KEYS)}")
-            check_id(where, record, "r", seen, report)
-            query = record.get("query")
-            if not isinstance(query, str) or not query.strip():
-                report.error(where, "query is empty")
-            else:
-                norm = " ".join(query.lower().split())
-                if norm in queries:
-                    report.error(where, f"same query as {queries[norm]}")
-                queries.setdefault(norm, where)
-            if record.get("style") not in RETRIEVAL_STYLES:
-                report.error(where, f"style {record.get('style')!r} is not one of {sorted(RETRIEVAL_STYLES)}")
-            relevant = record.get("relevant")
-            if not isinstance(relevant, list) or not 1 <= len(relevant) <= 3:
-                report.error(where, "relevant must list 1 to 3 passage ids")
-                continue
-            if len(set(relevant)) != len(relevant):
-                report.error(where, f"relevant repeats an id: {relevant}")
-            for pid in relevant:
-                if pid not in known:
-                    report.error(where, f"passage id {pid!r} is not a heading of knowledge/guidance/en.md")
+            check_query(where, record, known, seen, queries, report)
+    extra: list[dict[str, Any]] = []
+    for path in sorted((DATASETS / "retrieval").glob("dev_*.jsonl")):
+        for where, record in read_jsonl(path, report):
+            extra.append(record)
+            check_query(where, record, known, seen, queries, report)
     check_split("retrieval", rows, report)
 
     records = rows["dev"] + rows["test"]
@@ -271,6 +286,7 @@ def check_retrieval(report: Report) -> dict[str, Any]:
         "style": dict(sorted(styles.items())),
         "passages_covered": f"{len(covered & known)}/{len(known)}",
         "passages_ranked_first": f"{len(set(first) & known)}/{len(known)}",
+        "extra_dev": len(extra),
     }
 
 
