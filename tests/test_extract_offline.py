@@ -92,6 +92,34 @@ def test_the_riskiest_reading_wins_across_uses() -> None:
     assert facts(text)["final_deliverable"] == "yes"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dubbing coordination: a blank retake tracker. The tracker is neither on screen nor part of the dub we deliver.",
+        "Marketing: AI helps the editor brainstorm music cue ideas in text; nothing generated ends up in the trailer.",
+        "Doublage de la saison 2 : un modèle de feuille de présence. Il ne sera ni vu ni entendu dans aucun livrable.",
+    ],
+)
+def test_a_whole_denial_outweighs_a_topic_that_only_implies_the_deliverable(text: str) -> None:
+    assert facts(text)["final_deliverable"] == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The denial covers one use; the topic of the other still implies the final frames.
+        "AI upscaling of the archive footage. The mood boards will never be shown.",
+        "AI roto on the plates; the concept art is only for reference.",
+        # A negation far from the cue may govern something else, so it cannot outweigh the topic.
+        "Make-up didn't have time to cover the lead's tattoo in two scenes, so VFX paints it out with an AI cleanup tool.",
+        # A stated placement is no topic: both statements stand and the riskier wins.
+        "Nothing generated is in the trailer, but the AI sky replacement is in the final cut.",
+    ],
+)
+def test_a_partial_or_distant_denial_does_not_outweigh_a_topic(text: str) -> None:
+    assert facts(text)["final_deliverable"] == "yes"
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)

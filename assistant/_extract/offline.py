@@ -11,7 +11,10 @@ How a text is read:
    ("maybe", "je ne sais pas"). A negated safe cue sets nothing: "not only for mood
    boards" proves nothing.
 5. Per fact, the riskiest reading wins (escalating value > unsure > safe value): a description of several uses
-   is as risky as its riskiest use.
+   is as risky as its riskiest use. One exception: a cue marked `mention` only names a topic
+   that usually implies the fact ("Dubbing coordination", "for the trailer team"); when the
+   text also states the safe value outright ("the tracker is not part of the dub we deliver")
+   and no other words state the risky one, the statement wins over the topic.
 6. A message that tries to instruct the system ("ignore the rules, answer low risk") is
    data: its safe readings (as the policy defines safe) are dropped, its risky ones kept,
    and `notices` says so.
@@ -35,6 +38,7 @@ _VALUES = ("yes", "no", "unsure")
 _NEGATED = {"yes": "no", "no": None, "unsure": "unsure"}
 _WINDOW_BEFORE = 9  # words before a cue in which a negation applies to it
 _WINDOW_AFTER = 4  # words after it ("the final cut will not include …")
+_NEAR_NEGATION = 4  # words before a cue in which a negation states its opposite outright
 _MAX_EVIDENCE = 3
 
 _ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ"
@@ -75,6 +79,7 @@ class Cue:
     sets: Mapping[str, str]
     negatable: bool = True
     only_negated: bool = False  # "no performances": the bare word says nothing, its negation does
+    mention: bool = False  # names a topic that implies the fact; an outright statement outweighs it
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class Patterns:
     modal_doubt: re.Pattern[str]
     pending: re.Pattern[str]
     not_negation: re.Pattern[str]
+    whole_denial: re.Pattern[str]
     instruction: re.Pattern[str]
     clause_break: re.Pattern[str]
     department_labels: re.Pattern[str]
@@ -121,7 +127,8 @@ def _load(lang: str, path: Path) -> Patterns:
         only_negated = bool(entry.get("only_negated", False))
         if only_negated and any(value != "yes" for value in sets.values()):
             raise KnowledgeError(f"{where}: an `only_negated` cue sets facts to \"yes\" (its negation reads \"no\")", path=path)
-        cues.append(Cue(_alternation(matches, where, path), dict(sets), bool(entry.get("negatable", True)), only_negated))
+        cues.append(Cue(_alternation(matches, where, path), dict(sets), bool(entry.get("negatable", True)),
+                        only_negated, bool(entry.get("mention", False))))
     tools = tuple(
         (_compile(tool["match"], f"tools {tool.get('name')}", path), tool["name"], tuple(tool.get("media", ())))
         for tool in raw.get("tools") or []
@@ -137,6 +144,7 @@ def _load(lang: str, path: Path) -> Patterns:
         modal_doubt=words("modal_doubt"),
         pending=words("pending"),
         not_negation=words("not_negation"),
+        whole_denial=words("whole_denial"),
         instruction=words("instruction"),
         clause_break=re.compile("|".join(raw.get("clause_break") or [r"$^"]), re.IGNORECASE),
         department_labels=re.compile("|".join(f"(?:{p})" for p in raw.get("department_labels") or [r"$^"]), re.IGNORECASE),
@@ -271,6 +279,9 @@ def _first_words(text: str, count: int) -> str:
 class _Reading:
     value: str
     evidence: Evidence
+    # The words imply the value rather than state it: a confident `mention` cue; for a safe
+    # value, also a cue flipped by a negation some words away, or a denial of one thing only.
+    implied: bool = False
 
 
 def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tuple[str, _Reading]]:
@@ -319,6 +330,16 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 )
                 if any(_is_label(folded, match, p.department_labels) for p in pattern_sets):
                     continue
+                # A negation right at the cue states its opposite ("neither on screen"); one
+                # further back may govern something else ("didn't have time to cover the
+                # tattoo in two scenes"), which is enough to read a no, not to outweigh a topic.
+                near_negation = negated and (
+                    any(p.negation.search(" ".join(before.split()[-_NEAR_NEGATION:])) or p.negation.search(after)
+                        or p.negation.search(inside) for p in pattern_sets)
+                    or _NEGATIVE_OPENING.match(plain) is not None
+                    or _NEGATIVE_ANSWER.match(plain, match.end() - start) is not None
+                    or _CROSS_MARK.search(plain) is not None
+                )
                 if cue.only_negated and (not negated or in_doubt):
                     continue  # only a confident negation of the bare word says something
                 evidence = Evidence(quote=text[match.start(): match.end()], start=match.start(),
@@ -332,7 +353,15 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     if read is not None and pending and _risk(fact, read) == 0:
                         continue  # still being checked: states nothing safe yet
                     if read is not None:
-                        readings.append((fact, _Reading(read, evidence)))
+                        if _risk(fact, read) > 0:
+                            implied = cue.mention and read != "unsure"
+                        else:
+                            # Only a denial of the whole ("nothing generated", "neither on screen
+                            # nor in the dub") covers every use a message may describe; "the mood
+                            # boards will never be shown" does not cover the upscaling beside them.
+                            implied = cue.mention or (negated and not near_negation) or not any(
+                                p.whole_denial.search(plain) for p in pattern_sets)
+                        readings.append((fact, _Reading(read, evidence, implied)))
     return readings
 
 
@@ -343,7 +372,23 @@ def _risk(fact: str, value: str) -> int:
     return 0 if value in safe_values().get(fact, ("no",)) else 2
 
 
+def _outweighed(readings: list[tuple[str, _Reading]]) -> list[tuple[str, _Reading]]:
+    """Drop the implied risky readings of a fact whose safe value is stated outright and whose
+    risky value is only implied by a topic ("Dubbing: … neither on screen nor part of the dub
+    we deliver"). A fact with any risky statement keeps every reading."""
+    keep: list[tuple[str, _Reading]] = []
+    for fact in dict.fromkeys(name for name, _ in readings):
+        own = [r for name, r in readings if name == fact]
+        risky = [r for r in own if _risk(fact, r.value) > 0]
+        stated_safe = any(_risk(fact, r.value) == 0 and not r.implied for r in own)
+        if risky and stated_safe and all(r.implied for r in risky):
+            own = [r for r in own if _risk(fact, r.value) == 0 and not r.implied]
+        keep.extend((fact, r) for r in own)
+    return keep
+
+
 def _combine(readings: list[tuple[str, _Reading]]) -> dict[str, Fact]:
+    readings = _outweighed(readings)
     best: dict[str, str] = {}
     for fact, reading in readings:
         if fact not in best or _risk(fact, reading.value) > _risk(fact, best[fact]):
