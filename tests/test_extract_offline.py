@@ -241,6 +241,19 @@ def test_checklists_answers_and_negative_openings(text: str, expected: dict) -> 
     assert expected.items() <= facts(text).items()
 
 
+def test_form_keys_and_true_false_answers() -> None:
+    form = "could_pass_as_real: false\nunion_work_affected: false (the artists still build every shot)"
+    assert facts(form)["misleading_content"] == "no"
+    assert facts(form)["union_work_impact"] == "no"
+    # "faux" answers only as a whole answer; "faux reportage" is a fake news segment.
+    assert facts("Risque de confusion avec le réel : faux.")["misleading_content"] == "no"
+    assert facts("On veut un faux reportage, et ça passera pour réel : faux reportage.")["misleading_content"] == "yes"
+
+
+def test_a_dialogue_answer_on_the_next_line_answers_the_question() -> None:
+    assert facts("— Et ça finit à l'écran ?\n— Non, c'est un tableau pour le camion.")["final_deliverable"] == "no"
+
+
 def test_a_bare_word_alone_states_nothing() -> None:
     # "performances" is only evidence when negated; mentioning it states no fact.
     assert "performance_alteration" not in facts("We love the performances in this show.")

@@ -44,7 +44,7 @@ _MAX_EVIDENCE = 3
 _ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ"
 _PLAIN = "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY"
 _FOLD = str.maketrans(
-    {**dict(zip(_ACCENTED, _PLAIN)), **dict.fromkeys("’‘ʼ`´", "'"), **dict.fromkeys("“”«»", '"'), "–": "-", "—": "-"}
+    {**dict(zip(_ACCENTED, _PLAIN)), **dict.fromkeys("’‘ʼ`´", "'"), **dict.fromkeys("“”«»", '"'), "–": "-", "—": "-", "_": " "}
 )
 
 
@@ -53,7 +53,8 @@ _AI_PREFIX = re.compile(r"\b(ai|ia)-(?=\w)", re.IGNORECASE)
 
 def fold(text: str) -> str:
     """Accent- and quote-folded copy of `text`, of the same length (offsets are preserved).
-    "AI-generated" reads as "AI generated", so cues on "generated …" match it."""
+    "AI-generated" reads as "AI generated", so cues on "generated …" match it, and form keys
+    read as words ("could_pass_as_real: no")."""
     folded = _AI_PREFIX.sub(lambda m: m.group(1) + " ", text.translate(_FOLD))
     assert len(folded) == len(text)
     return folded
@@ -196,19 +197,21 @@ _NEGATIVE_OPENING = re.compile(
 
 
 # A checklist line answered in the negative: "People, voices, performances: none."
-_ANSWER_NO = r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|non|aucun|aucune|rien|jamais|neant|nul|nulle|pas)"
+# "faux" only as a whole answer: "faux reportage" is a fake news segment, not a "no".
+_ANSWER_NO = (r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|false|non|aucun|aucune|rien|jamais|neant|nul|nulle|pas"
+              r"|faux(?=\s*(?:[.;,(\n]|$)))")
 _NEGATIVE_ANSWER = re.compile(rf"[^.:?!|]*[:?|]\s*(?:\|\s*)?(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b", re.IGNORECASE)
 # A checklist line ticked "no": "Performance altered ✗".
 _CROSS_MARK = re.compile(r"[✗✘❌]")
-# "Will it be on screen?\nA: No." — a question and its answer stay one clause.
+# "Will it be on screen?\nA: No." or "— On screen?\n— No." — a question and its answer stay one clause.
 _ANSWERED_QUESTION = re.compile(
-    rf"\?\s*(?:\|\s*)?(?:(?:a|r|answer|reponse)\s*:\s*)?(?=(?:{_ANSWER_NO}|yes|yep|oui|not)\b)", re.IGNORECASE
+    rf"\?\s*(?:[-•*]\s*)?(?:\|\s*)?(?:(?:a|r|answer|reponse)\s*:\s*)?(?=(?:{_ANSWER_NO}|yes|yep|oui|not)\b)", re.IGNORECASE
 )
 
 
 # "Dubbing: we'd like to…" names a department (department_labels in the pattern files), it
 # does not say dubbing is in the cut; such a label counts only when answered ("Dubbing: yes").
-_LABEL = re.compile(r"(?:[ \t]+[\w'-]+){0,2}[ \t]*:(?!\s*(?:yes|no|none|n/a|oui|non|aucun\w*|neant|not sure|unsure|pas sur|[✓✗✘❌]))")
+_LABEL = re.compile(r"(?:[ \t]+[\w'-]+){0,2}[ \t]*:(?!\s*(?:yes|no|none|n/a|true|false|oui|non|vrai|faux|aucun\w*|neant|not sure|unsure|pas sur|[✓✗✘❌]))")
 
 
 def _is_label(folded: str, match: re.Match[str], labels: re.Pattern[str]) -> bool:
