@@ -120,6 +120,18 @@ def test_a_partial_or_distant_denial_does_not_outweigh_a_topic(text: str) -> Non
     assert facts(text)["final_deliverable"] == "yes"
 
 
+def test_a_question_about_the_process_reads_no_topic_as_a_fact() -> None:
+    assert "final_deliverable" not in facts("hey what do u need from me to sign off ai stuff for the trailer")
+    assert "final_deliverable" not in facts("Le studio de doublage nous parle d'IA pour la VF. Qu'est-ce qu'on doit préparer ?")
+    # What such a message states outright still counts.
+    assert facts("The AI signage will be in the final cut; what do you need from me?")["final_deliverable"] == "yes"
+
+
+def test_nowhere_is_a_negation() -> None:
+    assert facts("Where it ends up: nowhere on screen or in any deliverable.")["final_deliverable"] == "no"
+    assert facts("Ça ne se retrouve nulle part à l'écran.")["final_deliverable"] == "no"
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)

@@ -38,7 +38,7 @@ _VALUES = ("yes", "no", "unsure")
 _NEGATED = {"yes": "no", "no": None, "unsure": "unsure"}
 _WINDOW_BEFORE = 9  # words before a cue in which a negation applies to it
 _WINDOW_AFTER = 4  # words after it ("the final cut will not include …")
-_NEAR_NEGATION = 4  # words before a cue in which a negation states its opposite outright
+_NEAR_NEGATION = 5  # words before a cue in which a negation states its opposite outright
 _MAX_EVIDENCE = 3
 
 _ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ"
@@ -95,6 +95,7 @@ class Patterns:
     pending: re.Pattern[str]
     not_negation: re.Pattern[str]
     whole_denial: re.Pattern[str]
+    undecided: re.Pattern[str]
     instruction: re.Pattern[str]
     clause_break: re.Pattern[str]
     department_labels: re.Pattern[str]
@@ -146,6 +147,7 @@ def _load(lang: str, path: Path) -> Patterns:
         pending=words("pending"),
         not_negation=words("not_negation"),
         whole_denial=words("whole_denial"),
+        undecided=words("undecided"),
         instruction=words("instruction"),
         clause_break=re.compile("|".join(raw.get("clause_break") or [r"$^"]), re.IGNORECASE),
         department_labels=re.compile("|".join(f"(?:{p})" for p in raw.get("department_labels") or [r"$^"]), re.IGNORECASE),
@@ -285,6 +287,7 @@ class _Reading:
     # The words imply the value rather than state it: a confident `mention` cue; for a safe
     # value, also a cue flipped by a negation some words away, or a denial of one thing only.
     implied: bool = False
+    mention: bool = False  # from a `mention` cue, whatever the value
 
 
 def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tuple[str, _Reading]]:
@@ -364,7 +367,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                             # boards will never be shown" does not cover the upscaling beside them.
                             implied = cue.mention or (negated and not near_negation) or not any(
                                 p.whole_denial.search(plain) for p in pattern_sets)
-                        readings.append((fact, _Reading(read, evidence, implied)))
+                        readings.append((fact, _Reading(read, evidence, implied, cue.mention)))
     return readings
 
 
@@ -441,6 +444,9 @@ def extract_offline(text: str) -> UsageDeclaration:
     pattern_sets = every_set if has_french(text) else tuple(p for p in every_set if p.lang == "en")
     folded = fold(text)
     readings = _read(text, folded, pattern_sets)
+    if any(p.undecided.search(folded) for p in pattern_sets):
+        # No use is declared yet: a topic named in passing ("for the trailer") implies nothing.
+        readings = [(fact, reading) for fact, reading in readings if not reading.mention]
     instructed = any(p.instruction.search(folded) for p in every_set)
     if instructed:
         # A message that addresses the system is untrusted as a whole: it may add risk,
