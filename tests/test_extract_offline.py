@@ -132,6 +132,25 @@ def test_nowhere_is_a_negation() -> None:
     assert facts("Ça ne se retrouve nulle part à l'écran.")["final_deliverable"] == "no"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OpenAI neither keeps nor trains on what we type.",
+        "Our company Claude (enterprise seat, doesnt train on anything).",
+        "Our inputs aren't kept or trained on.",
+        "Adobe s'entraîne pas dessus.",
+        "L'outil ne conserve ni ne réutilise ce que nous saisissons.",
+    ],
+)
+def test_how_producers_say_the_tool_keeps_nothing(text: str) -> None:
+    assert facts(text)["tool_trains_on_inputs"] == "no"
+
+
+def test_training_said_without_a_negation_is_not_read_as_safe() -> None:
+    assert facts("The free tier trains on what we type.").get("tool_trains_on_inputs") != "no"
+    assert "tool_trains_on_inputs" not in facts("Rien n'est gardé pour le montage.")
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)
