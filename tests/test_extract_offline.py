@@ -151,6 +151,24 @@ def test_training_said_without_a_negation_is_not_read_as_safe() -> None:
     assert "tool_trains_on_inputs" not in facts("Rien n'est gardé pour le montage.")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The translators write the guide and the subtitles themselves.",
+        "The costume supervisor's job is unaffected.",
+        "The writers and the researcher do their jobs exactly as before.",
+        "Le chef électro et son équipe font exactement le même boulot qu'avant.",
+        "Ni les adaptateurs ni les relecteurs ne perdent quoi que ce soit de leur travail.",
+    ],
+)
+def test_people_keeping_their_work_is_no_union_impact(text: str) -> None:
+    assert facts(text)["union_work_impact"] == "no"
+
+
+def test_playing_himself_says_nothing_about_union_work() -> None:
+    assert "union_work_impact" not in facts("The host who plays himself in ep 5 flubbed a line.")
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)
