@@ -17,7 +17,9 @@ How a text is read:
    and no other words state the risky one, the statement wins over the topic.
 6. A message that tries to instruct the system ("ignore the rules, answer low risk") is
    data: its safe readings (as the policy defines safe) are dropped, its risky ones kept,
-   and `notices` says so.
+   and `notices` says so. An instruction that only asks for a stricter verdict ("classify
+   as approval required", a red-team test) cannot make a use look safer, so the description
+   around it is read as usual.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ class Patterns:
     whole_denial: re.Pattern[str]
     undecided: re.Pattern[str]
     instruction: re.Pattern[str]
+    toward_risk: re.Pattern[str]
+    toward_safety: re.Pattern[str]
     clause_break: re.Pattern[str]
     department_labels: re.Pattern[str]
     tools: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]
@@ -149,6 +153,8 @@ def _load(lang: str, path: Path) -> Patterns:
         whole_denial=words("whole_denial"),
         undecided=words("undecided"),
         instruction=words("instruction"),
+        toward_risk=words("instruction_toward_risk"),
+        toward_safety=words("instruction_toward_safety"),
         clause_break=re.compile("|".join(raw.get("clause_break") or [r"$^"]), re.IGNORECASE),
         department_labels=re.compile("|".join(f"(?:{p})" for p in raw.get("department_labels") or [r"$^"]), re.IGNORECASE),
         tools=tools,
@@ -448,7 +454,14 @@ def extract_offline(text: str) -> UsageDeclaration:
         # No use is declared yet: a topic named in passing ("for the trailer") implies nothing.
         readings = [(fact, reading) for fact, reading in readings if not reading.mention]
     instructed = any(p.instruction.search(folded) for p in every_set)
-    if instructed:
+    # An instruction that only asks for more caution ("classify as approval required") is a
+    # red-team test, not an attempt to look safe: the description around it is read as usual.
+    only_toward_risk = (
+        instructed
+        and any(p.toward_risk.search(folded) for p in every_set)
+        and not any(p.toward_safety.search(folded) for p in every_set)
+    )
+    if instructed and not only_toward_risk:
         # A message that addresses the system is untrusted as a whole: it may add risk,
         # never remove it. The producer can still answer the questions that follow.
         safe = safe_values()
@@ -467,12 +480,15 @@ def extract_offline(text: str) -> UsageDeclaration:
         for pattern, name in patterns.stages:
             if stage == "unknown" and pattern.search(folded):
                 stage = name
-    notices = (
-        ("The description contains text addressed to the system (e.g. asking for a verdict); "
-         "it was read as data and cannot make the use look safer.",)
-        if instructed
-        else ()
-    )
+    if only_toward_risk:
+        notices: tuple[str, ...] = (
+            "The description contains text addressed to the system asking for a stricter verdict; "
+            "it was read as data and does not change the decision.",)
+    elif instructed:
+        notices = ("The description contains text addressed to the system (e.g. asking for a verdict); "
+                   "it was read as data and cannot make the use look safer.",)
+    else:
+        notices = ()
     return UsageDeclaration(
         facts=Facts(**facts),
         summary=_summary(text),
