@@ -518,6 +518,18 @@ def test_lift_keeps_the_top_hit_first_and_moves_its_partners_up() -> None:
     assert lift_related([("top", 0.9)], {"top": {"absent": 0.5}}, 0.8) == [("top", 0.9), ("absent", pytest.approx(0.36))]
 
 
+def test_the_lift_follows_the_rankings_confidence_in_the_top_hit() -> None:
+    confidence = _search.RELATED_CONFIDENCE
+    assert _search._confidence([("top", 1.0), ("x", 0.5)]) == 1.0  # first in every ranking
+    assert _search._confidence([("top", 0.8), ("x", 0.5)]) == pytest.approx(0.8 ** confidence)
+    assert _search._confidence([("top", 0.8)], fused=False) == 1.0  # embedding mode: cosine similarities
+    assert _search._confidence([]) == 1.0
+    # A top hit that barely won hardly moves its partners: "x" keeps the second place.
+    ranking = [("top", 0.7), ("x", 0.65), ("partner", 0.2)]
+    lifted = lift_related(ranking, {"top": {"partner": 1.0}}, 0.8 * _search._confidence(ranking))
+    assert [pid for pid, _ in lifted] == ["top", "x", "partner"]
+
+
 def test_passages_the_policy_cites_together_come_next(index: Path) -> None:
     # The policy cites the G3.3 alteration rule with G7's consent details.
     for mode in ("hybrid", "lexical", "embedding"):

@@ -332,13 +332,13 @@ def _fuse(
     return sorted(((pid, score / total) for pid, score in fused.items()), key=lambda item: -item[1])
 
 
-def _confidence(ranking: Sequence[tuple[str, float]], mode: str, engine: "_Engine") -> float:
+def _confidence(ranking: Sequence[tuple[str, float]], fused: bool = True) -> float:
     """How sure the fused rankings are of the top hit: its fused score ** RELATED_CONFIDENCE.
 
-    Embedding mode has no fusion (its scores are cosine similarities, not agreement between
-    rankings): there the lift is always full.
+    Not `fused` (embedding mode, whose scores are cosine similarities rather than agreement
+    between rankings): always 1, the full lift.
     """
-    if not ranking or (mode == "embedding" and engine.index is not None):
+    if not ranking or not fused:
         return 1.0
     return max(0.0, min(1.0, ranking[0][1])) ** RELATED_CONFIDENCE
 
@@ -504,7 +504,7 @@ def retrieve(query: str, k: int = 3, *, lang: Optional[str] = None, mode: Mode =
     else:
         rankings = {"embedding": engine.embedding_ranking(query), **engine.lexical_rankings(query, expansion(concepts))}
         ranking = _fuse(rankings, weights, engine.corpus.ids)
-    ranking = lift_related(ranking, engine.related, RELATED_LIFT * _confidence(ranking, mode, engine))
+    ranking = lift_related(ranking, engine.related, RELATED_LIFT * _confidence(ranking, fused=mode != "embedding"))
     results = []
     for passage_id, score in ranking[:k]:
         p = engine.corpus.get(passage_id, out_lang)
