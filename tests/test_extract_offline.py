@@ -123,6 +123,7 @@ def test_a_partial_or_distant_denial_does_not_outweigh_a_topic(text: str) -> Non
 def test_a_question_about_the_process_reads_no_topic_as_a_fact() -> None:
     assert "final_deliverable" not in facts("hey what do u need from me to sign off ai stuff for the trailer")
     assert "final_deliverable" not in facts("Le studio de doublage nous parle d'IA pour la VF. Qu'est-ce qu'on doit préparer ?")
+    assert facts("Topaz upscaling — happy to give details, just tell me what you need to know.") == {}
     # What such a message states outright still counts.
     assert facts("The AI signage will be in the final cut; what do you need from me?")["final_deliverable"] == "yes"
 
