@@ -170,6 +170,23 @@ def test_playing_himself_says_nothing_about_union_work() -> None:
     assert "union_work_impact" not in facts("The host who plays himself in ep 5 flubbed a line.")
 
 
+def test_what_replaces_the_ai_output_is_not_the_ai_use() -> None:
+    # "final comps" names the vendor's replacement of the temp comps, not where the AI goes.
+    assert facts("Generative fill for temp comps on previs frames; they are replaced by final comps from the vendor.")[
+        "final_deliverable"] == "no"
+    assert facts("Des comps temporaires remplacés ensuite par le prestataire dans le montage final.")[
+        "final_deliverable"] == "no"
+
+
+@pytest.mark.parametrize("text", [
+    "The lead's voice is replaced by an AI voice in the final mix.",
+    "Les figurants sont remplacés par des figurants générés dans le montage final.",
+    "On veut remplacer les figurants par des figurants générés dans le montage final.",
+])
+def test_an_ai_replacement_is_the_ai_use(text: str) -> None:
+    assert facts(text)["final_deliverable"] == "yes"
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)

@@ -98,6 +98,7 @@ class Patterns:
     not_negation: re.Pattern[str]
     whole_denial: re.Pattern[str]
     undecided: re.Pattern[str]
+    replaced_by: re.Pattern[str]
     instruction: re.Pattern[str]
     toward_risk: re.Pattern[str]
     toward_safety: re.Pattern[str]
@@ -152,6 +153,7 @@ def _load(lang: str, path: Path) -> Patterns:
         not_negation=words("not_negation"),
         whole_denial=words("whole_denial"),
         undecided=words("undecided"),
+        replaced_by=words("replaced_by"),
         instruction=words("instruction"),
         toward_risk=words("instruction_toward_risk"),
         toward_safety=words("instruction_toward_safety"),
@@ -300,10 +302,12 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
     """Every cue reading of the text, each judged within its own clause."""
     spans = list(clauses(folded, pattern_sets))
     starts = [start for start, _ in spans]
-    # clause index → (in doubt, modal doubt, pending, text with non-negations blanked)
-    context: dict[int, tuple[bool, bool, bool, str]] = {}
+    # clause index → (in doubt, modal doubt, pending, text with non-negations blanked,
+    # where the human-made replacement starts: "replaced by final comps")
+    context: dict[int, tuple[bool, bool, bool, str, Optional[int]]] = {}
+    replacement_ends = [m.end() for p in pattern_sets for m in p.replaced_by.finditer(folded)]
 
-    def clause_context(index: int) -> tuple[bool, bool, bool, str]:
+    def clause_context(index: int) -> tuple[bool, bool, bool, str, Optional[int]]:
         if index not in context:
             start, end = spans[index]
             clause = folded[start:end]
@@ -311,11 +315,14 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
             # What looks like a negation but is not one ("not only", "not sure") is blanked first.
             for patterns in pattern_sets:
                 plain = _mask(_mask(plain, patterns.doubt), patterns.not_negation)
+            # searched in the whole text: "remplacés ensuite par" spans a clause break
+            replacement = [end for end in replacement_ends if start < end <= spans[index][1]]
             context[index] = (
                 any(p.doubt.search(clause) for p in pattern_sets),
                 any(p.modal_doubt.search(clause) for p in pattern_sets),
                 any(p.pending.search(clause) for p in pattern_sets),
                 plain,
+                min(replacement) if replacement else None,
             )
         return context[index]
 
@@ -328,7 +335,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 start, end = spans[index]
                 if match.end() > end:
                     continue  # a cue never spans two clauses
-                in_doubt, modal_doubt, pending, plain = clause_context(index)
+                in_doubt, modal_doubt, pending, plain, replacement = clause_context(index)
                 before = _last_words(plain[: match.start() - start], _WINDOW_BEFORE)
                 after = _first_words(plain[match.end() - start:], _WINDOW_AFTER)
                 inside = plain[match.start() - start: match.end() - start]
@@ -364,6 +371,9 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                         read = "unsure"
                     if read is not None and pending and _risk(fact, read) == 0:
                         continue  # still being checked: states nothing safe yet
+                    if read is not None and replacement is not None and match.start() >= replacement \
+                            and _risk(fact, read) > 0:
+                        continue  # names the human-made replacement, not the AI use
                     if read is not None:
                         if _risk(fact, read) > 0:
                             implied = cue.mention and read != "unsure"
