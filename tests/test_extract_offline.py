@@ -187,6 +187,19 @@ def test_an_ai_replacement_is_the_ai_use(text: str) -> None:
     assert facts(text)["final_deliverable"] == "yes"
 
 
+@pytest.mark.parametrize("text", [
+    "Without hiring extras, we generate the crowd.",
+    "Generic synthetic voices, not modelled on anyone, instead of booking the walla group of voice actors.",
+    "Casting doesn't need to book the forty background drivers.",
+    "The Foley artists aren't on the schedule this year.",
+    "Voix off de synthèse, pas inspirée de qui que ce soit, à la place d'un comédien voix off.",
+    "On n'engagerait pas de comédien en capture de mouvement pour la créature.",
+])
+def test_people_not_hired_because_of_the_tool_is_union_impact(text: str) -> None:
+    # The negation is the meaning here; flipping it would read a false "no".
+    assert facts(text)["union_work_impact"] == "yes"
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)
