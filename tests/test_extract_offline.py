@@ -200,6 +200,28 @@ def test_people_not_hired_because_of_the_tool_is_union_impact(text: str) -> None
     assert facts(text)["union_work_impact"] == "yes"
 
 
+@pytest.mark.parametrize(("text", "fact"), [
+    ("We'll generate new lines the actor never said.", "performance_alteration"),
+    ("A moment that never happened, shown as archive footage.", "misleading_content"),
+    ("The generated poster goes out without any disclaimer.", "misleading_content"),
+    ("The reference photos are not cleared.", "third_party_material"),
+    ("The script is not yet released and goes into the tool.", "proprietary_material"),
+    ("Les répliques qu'elle n'a jamais dites seront générées pour l'épisode.", "performance_alteration"),
+    ("Des images d'archive sans aucune mention que c'est généré, pour la série.", "misleading_content"),
+    ("Sans les figurants, l'IA fait la foule pour la série.", "union_work_impact"),
+])
+def test_a_negation_that_is_the_cue_s_meaning_never_reads_as_safe(text: str, fact: str) -> None:
+    # Read as a plain negation, these would give a false "no": the worst error, a false low risk.
+    assert facts(text)[fact] == "yes"
+
+
+def test_a_checklist_answer_after_a_parenthesis_answers_the_line() -> None:
+    assert facts("Real person (image, voice): none. Tool: ChatGPT Enterprise.")["talent_likeness"] == "no"
+    # A parenthesis that is no checklist line still cuts: the colon opens a list, not an answer.
+    read = facts("Two requests, both on our enterprise Claude (zero retention, no training): a list and a table.")
+    assert read["enterprise_environment"] == "yes"
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)

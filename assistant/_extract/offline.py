@@ -174,11 +174,14 @@ def load_patterns() -> tuple[Patterns, ...]:
     return tuple(_load(lang, knowledge_dir() / "patterns" / f"{lang}.yaml") for lang in LANGS)
 
 
+_CHECK_ANSWER = r"(?:no|none|nothing|n/a|yes|non|oui|aucune?|rien|neant|nul|nulle|[✓✗✘❌])\b"
 # Sentence ends cut clauses, except a question answered at once ("Final cut? No."), which
-# stays one clause so the answer negates the cue it answers.
+# stays one clause so the answer negates the cue it answers; likewise a parenthesis before a
+# checklist answer.
 _SENTENCE_END = re.compile(
     r"(?:[.!;\n]+|\?+(?!\s*(?:no|none|nothing|nope|yes|yep|non|aucun|aucune|rien|oui|jamais|never|not)\b))(?=\s|$)"
-    r"|\n|\s[-–—]\s|\(|\)",
+    # a parenthesis cuts, except on a checklist line it belongs to: "Real person (image, voice): none"
+    rf"|\n|\s[-–—]\s|\((?![^()\n]*\)\s*:\s*{_CHECK_ANSWER})|\)(?!\s*:\s*{_CHECK_ANSWER})",
     re.IGNORECASE,
 )
 
