@@ -420,6 +420,28 @@ def test_no_pattern_ends_on_an_optional_group_after_a_space() -> None:
             assert not trap.search(line), f"{path.name}:{number}: {line.strip()}"
 
 
+def test_a_negatable_cue_spells_no_negation_of_its_own() -> None:
+    # A negation word written into a negatable cue ("without any disclaimer") flips the cue on
+    # every match: a risky cue then reads a false "no", a safe one reads nothing. Such cues
+    # belong in a `negatable: false` entry. Two cues use the flip on purpose (listed here).
+    import re
+    from pathlib import Path
+
+    from assistant._extract.offline import load_patterns
+    from assistant._knowledge import knowledge_dir, load_yaml
+
+    intended = ("(?:new|different|changed", "(?:nouvelles?|autres?|nouveau", "(?:l'outil|le service|la plateforme")
+    lookaround = re.compile(r"\(\?<?[!=].*?\)")
+    pattern_sets = load_patterns()
+    for path in sorted(Path(knowledge_dir(), "patterns").glob("*.yaml")):
+        for number, cue in enumerate(load_yaml(path)["cues"], start=1):
+            if cue.get("negatable", True) is False or cue.get("only_negated"):
+                continue
+            for pattern in cue["match"] if isinstance(cue["match"], list) else [cue["match"]]:
+                spelled = {m.group(0) for p in pattern_sets for m in p.negation.finditer(lookaround.sub("", pattern))}
+                assert not spelled or pattern.startswith(intended), f"{path.name} cue #{number}: {spelled} in {pattern}"
+
+
 def test_a_fact_still_being_checked_is_pending_not_safe() -> None:
     # "I'll check whether it is the enterprise one": nothing safe is stated yet, and a pending
     # check is not an "unsure" that escalates.
