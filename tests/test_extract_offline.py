@@ -222,6 +222,27 @@ def test_a_checklist_answer_after_a_parenthesis_answers_the_line() -> None:
     assert read["enterprise_environment"] == "yes"
 
 
+@pytest.mark.parametrize("text", [
+    "Data use: the Netflix enterprise assistant doesn't store or train on our inputs.",
+    "Le LLM de l'accord entreprise Netflix ne conserve ni n'apprend de nos saisies.",
+    "Copilot (licence entreprise de la boîte : rien n'est conservé ni utilisé pour entraîner le modèle).",
+])
+def test_a_negation_of_what_the_tool_does_is_not_about_its_environment(text: str) -> None:
+    read = facts(text)
+    assert read["enterprise_environment"] == "yes"
+    assert read["tool_trains_on_inputs"] != "yes"
+
+
+@pytest.mark.parametrize("text", [
+    "It's not the enterprise version.",
+    "Enterprise licence: no.",
+    "The enterprise licence isn't active yet.",
+    "L'accord entreprise n'est pas encore signé.",
+])
+def test_a_negated_environment_is_still_no_enterprise(text: str) -> None:
+    assert facts(text)["enterprise_environment"] == "no"
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)

@@ -83,6 +83,9 @@ class Cue:
     negatable: bool = True
     only_negated: bool = False  # "no performances": the bare word says nothing, its negation does
     mention: bool = False  # names a topic that implies the fact; an outright statement outweighs it
+    # False: a negation after the cue that governs what the tool does ("the enterprise assistant
+    # doesn't store our inputs") is about that behaviour, not about the cue.
+    negated_by_tool_behaviour: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class Patterns:
     not_negation: re.Pattern[str]
     whole_denial: re.Pattern[str]
     undecided: re.Pattern[str]
+    tool_behaviour: re.Pattern[str]
     replaced_by: re.Pattern[str]
     instruction: re.Pattern[str]
     toward_risk: re.Pattern[str]
@@ -135,7 +139,7 @@ def _load(lang: str, path: Path) -> Patterns:
         if only_negated and any(value != "yes" for value in sets.values()):
             raise KnowledgeError(f"{where}: an `only_negated` cue sets facts to \"yes\" (its negation reads \"no\")", path=path)
         cues.append(Cue(_alternation(matches, where, path), dict(sets), bool(entry.get("negatable", True)),
-                        only_negated, bool(entry.get("mention", False))))
+                        only_negated, bool(entry.get("mention", False)), bool(entry.get("negated_by_tool_behaviour", True))))
     tools = tuple(
         (_compile(tool["match"], f"tools {tool.get('name')}", path), tool["name"], tuple(tool.get("media", ())))
         for tool in raw.get("tools") or []
@@ -153,6 +157,7 @@ def _load(lang: str, path: Path) -> Patterns:
         not_negation=words("not_negation"),
         whole_denial=words("whole_denial"),
         undecided=words("undecided"),
+        tool_behaviour=words("tool_behaviour"),
         replaced_by=words("replaced_by"),
         instruction=words("instruction"),
         toward_risk=words("instruction_toward_risk"),
@@ -214,6 +219,7 @@ _NEGATIVE_OPENING = re.compile(
 _ANSWER_NO = (r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|false|non|aucun|aucune|rien|jamais|neant|nul|nulle|pas"
               r"|faux(?=\s*(?:[.;,(\n]|$)))")
 _NEGATIVE_ANSWER = re.compile(rf"[^.:?!|]*[:?|]\s*(?:\|\s*)?(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b", re.IGNORECASE)
+
 # A checklist line ticked "no": "Performance altered ✗".
 _CROSS_MARK = re.compile(r"[✗✘❌]")
 # "Will it be on screen?\nA: No." or "— On screen?\n— No." — a question and its answer stay one clause.
@@ -340,14 +346,20 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     continue  # a cue never spans two clauses
                 in_doubt, modal_doubt, pending, plain, replacement = clause_context(index)
                 before = _last_words(plain[: match.start() - start], _WINDOW_BEFORE)
-                after = _first_words(plain[match.end() - start:], _WINDOW_AFTER)
+                rest = plain[match.end() - start:]
+                if not cue.negated_by_tool_behaviour:
+                    # "the enterprise assistant doesn't store our inputs", "licence entreprise :
+                    # rien n'est conservé": that negation is about storage, not the environment
+                    for p in pattern_sets:
+                        rest = _mask(rest, p.tool_behaviour)
+                after = _first_words(rest, _WINDOW_AFTER)
                 inside = plain[match.start() - start: match.end() - start]
                 negated = cue.negatable and (
                     # a cue's own filler words can hold the negation: "s'entraîne pas sur nos contenus"
                     any(p.negation.search(before) or p.negation.search(after) or p.negation.search(inside)
                         for p in pattern_sets)
                     or _NEGATIVE_OPENING.match(plain) is not None
-                    or _NEGATIVE_ANSWER.match(plain, match.end() - start) is not None
+                    or _NEGATIVE_ANSWER.match(rest) is not None
                     or _CROSS_MARK.search(plain) is not None
                 )
                 if any(_is_label(folded, match, p.department_labels) for p in pattern_sets):
@@ -359,7 +371,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     any(p.negation.search(" ".join(before.split()[-_NEAR_NEGATION:])) or p.negation.search(after)
                         or p.negation.search(inside) for p in pattern_sets)
                     or _NEGATIVE_OPENING.match(plain) is not None
-                    or _NEGATIVE_ANSWER.match(plain, match.end() - start) is not None
+                    or _NEGATIVE_ANSWER.match(rest) is not None
                     or _CROSS_MARK.search(plain) is not None
                 )
                 if cue.only_negated and (not negated or in_doubt):
