@@ -230,7 +230,7 @@ def test_a_checklist_answer_after_a_parenthesis_answers_the_line() -> None:
 def test_a_negation_of_what_the_tool_does_is_not_about_its_environment(text: str) -> None:
     read = facts(text)
     assert read["enterprise_environment"] == "yes"
-    assert read["tool_trains_on_inputs"] != "yes"
+    assert read.get("tool_trains_on_inputs") != "yes"
 
 
 @pytest.mark.parametrize("text", [
