@@ -243,6 +243,21 @@ def test_a_negated_environment_is_still_no_enterprise(text: str) -> None:
     assert facts(text)["enterprise_environment"] == "no"
 
 
+def test_what_people_make_for_the_screen_is_not_the_ai_output() -> None:
+    text = "The posters seen on screen will be painted by our scenic artists; AI only for mood boards."
+    assert facts(text)["final_deliverable"] == "no"
+    assert "final_deliverable" not in facts(
+        "Les affiches visibles à l'écran seront dessinées par notre graphiste. L'IA ne sert qu'à chercher des pistes.")
+
+
+@pytest.mark.parametrize("text", [
+    "The AI posters will be visible on screen, and the signage will be painted by our team.",
+    "The quest sword seen in every episode would be designed entirely by an image model.",
+])
+def test_people_s_work_beside_the_ai_output_does_not_hide_it(text: str) -> None:
+    assert facts(text)["final_deliverable"] == "yes"
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)

@@ -40,6 +40,9 @@ _VALUES = ("yes", "no", "unsure")
 _NEGATED = {"yes": "no", "no": None, "unsure": "unsure"}
 _WINDOW_BEFORE = 9  # words before a cue in which a negation applies to it
 _WINDOW_AFTER = 4  # words after it ("the final cut will not include …")
+# Facts about what reaches the screen: a clause saying people make it, with no AI in it,
+# does not state them for the AI output.
+_ON_SCREEN = frozenset({"final_deliverable", "key_creative_element"})
 _NEAR_NEGATION = 5  # words before a cue in which a negation states its opposite outright
 _MAX_EVIDENCE = 3
 
@@ -103,6 +106,8 @@ class Patterns:
     undecided: re.Pattern[str]
     tool_behaviour: re.Pattern[str]
     replaced_by: re.Pattern[str]
+    made_by_people: re.Pattern[str]
+    ai_terms: re.Pattern[str]
     instruction: re.Pattern[str]
     toward_risk: re.Pattern[str]
     toward_safety: re.Pattern[str]
@@ -159,6 +164,8 @@ def _load(lang: str, path: Path) -> Patterns:
         undecided=words("undecided"),
         tool_behaviour=words("tool_behaviour"),
         replaced_by=words("replaced_by"),
+        made_by_people=words("made_by_people"),
+        ai_terms=words("ai_terms"),
         instruction=words("instruction"),
         toward_risk=words("instruction_toward_risk"),
         toward_safety=words("instruction_toward_safety"),
@@ -312,11 +319,12 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
     spans = list(clauses(folded, pattern_sets))
     starts = [start for start, _ in spans]
     # clause index → (in doubt, modal doubt, pending, text with non-negations blanked,
-    # where the human-made replacement starts: "replaced by final comps")
-    context: dict[int, tuple[bool, bool, bool, str, Optional[int]]] = {}
+    # where the human-made replacement starts: "replaced by final comps", whether the clause
+    # is about people's work alone: "the posters on screen will be drawn by our designer")
+    context: dict[int, tuple[bool, bool, bool, str, Optional[int], bool]] = {}
     replacement_ends = [m.end() for p in pattern_sets for m in p.replaced_by.finditer(folded)]
 
-    def clause_context(index: int) -> tuple[bool, bool, bool, str, Optional[int]]:
+    def clause_context(index: int) -> tuple[bool, bool, bool, str, Optional[int], bool]:
         if index not in context:
             start, end = spans[index]
             clause = folded[start:end]
@@ -332,6 +340,8 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 any(p.pending.search(clause) for p in pattern_sets),
                 plain,
                 min(replacement) if replacement else None,
+                any(p.made_by_people.search(clause) for p in pattern_sets)
+                and not any(p.ai_terms.search(clause) for p in pattern_sets),
             )
         return context[index]
 
@@ -344,7 +354,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 start, end = spans[index]
                 if match.end() > end:
                     continue  # a cue never spans two clauses
-                in_doubt, modal_doubt, pending, plain, replacement = clause_context(index)
+                in_doubt, modal_doubt, pending, plain, replacement, people_only = clause_context(index)
                 before = _last_words(plain[: match.start() - start], _WINDOW_BEFORE)
                 rest = plain[match.end() - start:]
                 if not cue.negated_by_tool_behaviour:
@@ -389,6 +399,8 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     if read is not None and replacement is not None and match.start() >= replacement \
                             and _risk(fact, read) > 0:
                         continue  # names the human-made replacement, not the AI use
+                    if read is not None and people_only and fact in _ON_SCREEN and _risk(fact, read) > 0:
+                        continue  # what people make reaches the screen, not the AI output
                     if read is not None:
                         if _risk(fact, read) > 0:
                             implied = cue.mention and read != "unsure"
