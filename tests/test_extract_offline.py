@@ -258,6 +258,12 @@ def test_people_s_work_beside_the_ai_output_does_not_hide_it(text: str) -> None:
     assert facts(text)["final_deliverable"] == "yes"
 
 
+def test_a_tool_still_being_checked_states_nothing_about_the_tool() -> None:
+    assert facts("Je vérifie auprès du prestataire si son outil garde nos fichiers, et je reviens vers vous.") == {}
+    # What is being checked is the tool; the use itself is still stated.
+    assert facts("I'm checking whether the actor's voice can be cloned for the dub.")["talent_likeness"] == "yes"
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)

@@ -43,6 +43,7 @@ _WINDOW_AFTER = 4  # words after it ("the final cut will not include …")
 # Facts about what reaches the screen: a clause saying people make it, with no AI in it,
 # does not state them for the AI output.
 _ON_SCREEN = frozenset({"final_deliverable", "key_creative_element"})
+_TOOL_FACTS = frozenset({"tool_trains_on_inputs", "enterprise_environment"})
 _NEAR_NEGATION = 5  # words before a cue in which a negation states its opposite outright
 _MAX_EVIDENCE = 3
 
@@ -394,8 +395,10 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     # "no real people, nothing that could pass as real" are confident noes.
                     if read is not None and (in_doubt or (modal_doubt and read == "yes")):
                         read = "unsure"
-                    if read is not None and pending and _risk(fact, read) == 0:
-                        continue  # still being checked: states nothing safe yet
+                    if read is not None and pending and (_risk(fact, read) == 0 or fact in _TOOL_FACTS):
+                        # still being checked: states nothing safe yet, and nothing at all about
+                        # the tool ("I'm checking whether their tool keeps our files")
+                        continue
                     if read is not None and replacement is not None and match.start() >= replacement \
                             and _risk(fact, read) > 0:
                         continue  # names the human-made replacement, not the AI use
