@@ -9,12 +9,16 @@ How a text is read:
 4. A cue's value is flipped by a negation in a few words around it ("no actor's likeness",
    "the final cut will not include") and turned into "unsure" by a doubt in its clause
    ("maybe", "je ne sais pas"). A negated safe cue sets nothing: "not only for mood
-   boards" proves nothing.
-5. Per fact, the riskiest reading wins (escalating value > unsure > safe value): a description of several uses
-   is as risky as its riskiest use. One exception: a cue marked `mention` only names a topic
-   that usually implies the fact ("Dubbing coordination", "for the trailer team"); when the
-   text also states the safe value outright ("the tracker is not part of the dub we deliver")
-   and no other words state the risky one, the statement wins over the topic.
+   boards" proves nothing. Some readings are set aside: a fact still being checked states
+   nothing safe ("I'm checking whether…"), and what follows "replaced by" or a clause saying
+   people make what reaches the screen describes their work, not the AI output.
+5. Per fact, the riskiest reading wins (escalating value > unsure > safe value): a description
+   of several uses is as risky as its riskiest use. One exception: a cue marked `mention` only
+   names a topic that usually implies the fact ("Dubbing coordination", "for the trailer
+   team"); when the text also denies it as a whole ("neither on screen nor part of the dub we
+   deliver") and no other words state the risky one, the denial wins over the topic. In a
+   message that asks about the process before any use is decided ("what do you need from
+   me?"), topics are not read at all.
 6. A message that tries to instruct the system ("ignore the rules, answer low risk") is
    data: its safe readings (as the policy defines safe) are dropped, its risky ones kept,
    and `notices` says so. An instruction that only asks for a stricter verdict ("classify
