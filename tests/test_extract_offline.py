@@ -264,6 +264,31 @@ def test_a_tool_still_being_checked_states_nothing_about_the_tool() -> None:
     assert facts("I'm checking whether the actor's voice can be cloned for the dub.")["talent_likeness"] == "yes"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Before we go any further: does de-ageing count as AI use? Ep 6 has a flashback with Ruth at 25.",
+     {"talent_likeness": "yes", "performance_alteration": "yes"}),
+    ("What's the process if we want to recreate Marcus's voice for the lines he can't loop?", {"talent_likeness": "yes"}),
+    ("We'd shoot a younger actress and put Harriet's face on her in post.",
+     {"talent_likeness": "yes", "performance_alteration": "yes"}),
+    ("None exists, so we'd generate it and grade it to look like archive.", {"misleading_content": "yes"}),
+    ("Set dec is dressing the dentist's waiting room for ep 2; Firefly would make the framed diplomas.",
+     {"final_deliverable": "yes"}),
+    ("On dupliquerait par IA nos cent figurants pour en faire trois mille.",
+     {"union_work_impact": "yes", "final_deliverable": "yes"}),
+    ("Drop Nadia's fitting photos into the generator to try the coat in six colours.",
+     {"talent_likeness": "yes", "proprietary_material": "yes"}),
+])
+def test_what_the_situation_implies(text: str, expected: dict) -> None:
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
+def test_set_dressing_ideas_and_office_walls_are_not_on_screen() -> None:
+    assert "final_deliverable" not in facts("It's only for set dressing ideas, nothing the plot depends on.")
+    assert facts("The result is a paper on the wall of the edit room, never in an episode, never delivered.")[
+        "final_deliverable"] == "no"
+
+
 def test_every_fact_has_evidence_that_points_into_the_text() -> None:
     text = "Nous allons cloner la voix de l’actrice — avec son consentement — pour la bande-annonce."
     declaration = extract(text)
