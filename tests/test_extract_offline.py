@@ -283,6 +283,27 @@ def test_what_the_situation_implies(text: str, expected: dict) -> None:
     assert {fact: read.get(fact) for fact in expected} == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Kira's tears don't read in the wide, so VFX would add them and give her chin a tremble with an AI tool.",
+     {"performance_alteration": "yes"}),
+    ("Le monteur voudrait ajouter une réplique que l'actrice n'a jamais dite, avec sa voix générée par IA.",
+     {"performance_alteration": "yes", "talent_likeness": "yes"}),
+    ("La déco voudrait faire les étiquettes des bocaux de l'épicerie avec Firefly.", {"final_deliverable": "yes"}),
+    ("Le chatbot de l'entente entreprise avec Netflix (zéro rétention) nous sortirait une liste.",
+     {"enterprise_environment": "yes"}),
+    ("A temp dub with generic synthetic voices for the client screening; none of the temp goes to delivery.",
+     {"final_deliverable": "no"}),
+])
+def test_more_of_what_the_situation_implies(text: str, expected: dict) -> None:
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
+def test_a_list_after_a_colon_is_no_checklist_answer() -> None:
+    text = "She'd make them in Firefly through our Adobe enterprise agreement, from short text prompts only: no set photos."
+    assert facts(text)["enterprise_environment"] == "yes"
+
+
 def test_set_dressing_ideas_and_office_walls_are_not_on_screen() -> None:
     assert "final_deliverable" not in facts("It's only for set dressing ideas, nothing the plot depends on.")
     assert facts("The result is a paper on the wall of the edit room, never in an episode, never delivered.")[

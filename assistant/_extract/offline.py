@@ -230,7 +230,14 @@ _NEGATIVE_OPENING = re.compile(
 # "faux" only as a whole answer: "faux reportage" is a fake news segment, not a "no".
 _ANSWER_NO = (r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|false|non|aucun|aucune|rien|jamais|neant|nul|nulle|pas"
               r"|faux(?=\s*(?:[.;,(\n]|$)))")
-_NEGATIVE_ANSWER = re.compile(rf"[^.:?!|]*[:?|]\s*(?:\|\s*)?(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b", re.IGNORECASE)
+# The answer follows the question, or comes a few words after the cue ("Main character / key
+# visual / central setting: No"); a colon past a new clause opens a list ("…, from short text
+# prompts only: no set photos").
+_NEGATIVE_ANSWER = re.compile(
+    r"(?:[^.:?!|]{0,100}?\?|(?:(?!,\s*(?:from|with|which|that|for|to|so|but|because|using|via|through|avec|pour|qui"
+    r"|que|mais|car)\b)[^.:?!|]){0,40}?[:|])"
+    rf"\s*(?:\|\s*)?(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b", re.IGNORECASE
+)
 
 # A checklist line ticked "no": "Performance altered ✗".
 _CROSS_MARK = re.compile(r"[✗✘❌]")
