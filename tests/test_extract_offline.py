@@ -124,6 +124,12 @@ def test_a_question_about_the_process_reads_no_topic_as_a_fact() -> None:
     assert "final_deliverable" not in facts("hey what do u need from me to sign off ai stuff for the trailer")
     assert "final_deliverable" not in facts("Le studio de doublage nous parle d'IA pour la VF. Qu'est-ce qu'on doit préparer ?")
     assert facts("Topaz upscaling — happy to give details, just tell me what you need to know.") == {}
+    assert facts("On pense à l'IA pour le doublage de la saison 2.") == {}
+    assert facts("IA pour le sous-titrage, possible ?") == {}
+    assert facts("We'd like AI for the trailer, but it's early days.") == {}
+    # Doubt about consent is not doubt about the use: the dub is still declared.
+    assert facts("We'd dub the series with AI voices cloned from our cast. I don't know yet whether the cast "
+                 "agreements allow it.")["final_deliverable"] == "yes"
     # What such a message states outright still counts.
     assert facts("The AI signage will be in the final cut; what do you need from me?")["final_deliverable"] == "yes"
 
