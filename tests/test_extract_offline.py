@@ -305,6 +305,13 @@ def test_more_of_what_the_situation_implies(text: str, expected: dict) -> None:
     assert {fact: read.get(fact) for fact in expected} == expected
 
 
+def test_un_perso_is_a_character_not_personal_data() -> None:
+    read = facts("Ça finit pas dans le film ni dans un livrable, c'est pas un perso ni un décor.")
+    assert read["key_creative_element"] == "no"
+    assert "personal_data" not in read
+    assert facts("Pas de données perso, pas de noms.")["personal_data"] == "no"
+
+
 def test_a_list_after_a_colon_is_no_checklist_answer() -> None:
     text = "She'd make them in Firefly through our Adobe enterprise agreement, from short text prompts only: no set photos."
     assert facts(text)["enterprise_environment"] == "yes"
