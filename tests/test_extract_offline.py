@@ -312,6 +312,26 @@ def test_un_perso_is_a_character_not_personal_data() -> None:
     assert facts("Pas de données perso, pas de noms.")["personal_data"] == "no"
 
 
+def test_topics_pointing_both_ways_leave_the_fact_to_a_question() -> None:
+    # "générique" suggests the final cut, "brainstormer" the opposite; neither says where the output goes.
+    assert "final_deliverable" not in facts("Pour le générique, la graphiste aimerait brainstormer des idées avec une IA.")
+
+
+def test_work_done_without_ai_is_not_the_ai_use() -> None:
+    text = ("Doublage, sous-titres, audiodescription : tout est fait par nos prestataires habituels, sans IA. "
+            "La seule IA, ce serait pour la coordinatrice, qui veut classer ses notes de suivi.")
+    assert "final_deliverable" not in facts(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Pour l'épisode 3, la réal aimerait qu'on teste Sora. Pour faire quoi, elle ne l'a pas encore dit.",
+    "Question process : si la VF est faite par un studio qui utilise de l'IA, c'est à nous de le déclarer ?",
+    "l'agence de la bande-annonce demande si on « autorise l'IA ». on a pas d'avis, vous en pensez quoi ?",
+])
+def test_french_ways_of_saying_nothing_is_decided(text: str) -> None:
+    assert "final_deliverable" not in facts(text)
+
+
 def test_a_list_after_a_colon_is_no_checklist_answer() -> None:
     text = "She'd make them in Firefly through our Adobe enterprise agreement, from short text prompts only: no set photos."
     assert facts(text)["enterprise_environment"] == "yes"

@@ -113,6 +113,7 @@ class Patterns:
     replaced_by: re.Pattern[str]
     made_by_people: re.Pattern[str]
     ai_terms: re.Pattern[str]
+    negation_of_ai: re.Pattern[str]
     instruction: re.Pattern[str]
     toward_risk: re.Pattern[str]
     toward_safety: re.Pattern[str]
@@ -171,6 +172,7 @@ def _load(lang: str, path: Path) -> Patterns:
         replaced_by=words("replaced_by"),
         made_by_people=words("made_by_people"),
         ai_terms=words("ai_terms"),
+        negation_of_ai=words("negation_of_ai"),
         instruction=words("instruction"),
         toward_risk=words("instruction_toward_risk"),
         toward_safety=words("instruction_toward_safety"),
@@ -353,7 +355,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 plain,
                 min(replacement) if replacement else None,
                 any(p.made_by_people.search(clause) for p in pattern_sets)
-                and not any(p.ai_terms.search(clause) for p in pattern_sets),
+                and not any(p.ai_terms.search(_mask(clause, p.negation_of_ai)) for p in pattern_sets),
             )
         return context[index]
 
@@ -446,6 +448,10 @@ def _outweighed(readings: list[tuple[str, _Reading]]) -> list[tuple[str, _Readin
         stated_safe = any(_risk(fact, r.value) == 0 and not r.implied for r in own)
         if risky and stated_safe and all(r.implied for r in risky):
             own = [r for r in own if _risk(fact, r.value) == 0 and not r.implied]
+        elif risky and len(risky) < len(own) and all(r.mention for r in own):
+            # Topics only, pointing both ways ("a mood board for the trailer team"): the text
+            # does not say; the question will be asked.
+            own = []
         keep.extend((fact, r) for r in own)
     return keep
 
