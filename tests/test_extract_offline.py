@@ -320,7 +320,14 @@ def test_topics_pointing_both_ways_leave_the_fact_to_a_question() -> None:
 def test_work_done_without_ai_is_not_the_ai_use() -> None:
     text = ("Doublage, sous-titres, audiodescription : tout est fait par nos prestataires habituels, sans IA. "
             "La seule IA, ce serait pour la coordinatrice, qui veut classer ses notes de suivi.")
-    assert "final_deliverable" not in facts(text)
+    assert facts(text).get("final_deliverable") in (None, "no")
+
+
+def test_an_internal_document_beside_a_department_is_no_deliverable_yet() -> None:
+    assert "final_deliverable" not in facts(
+        "La DA doublage voudrait qu'une IA l'aide à rédiger le petit mot d'accueil des comédiens pour le studio.")
+    assert "final_deliverable" not in facts(
+        "L'affiche de la saison 2 n'est pas lancée. Le graphiste voudrait demander à ChatGPT des mots-clés pour son brief.")
 
 
 @pytest.mark.parametrize("text", [
