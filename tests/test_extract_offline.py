@@ -344,6 +344,29 @@ def test_a_list_after_a_colon_is_no_checklist_answer() -> None:
     assert facts(text)["enterprise_environment"] == "yes"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Dans l'ép. 7, la radio diffuse un communiqué qui n'a jamais existé, avec sa voix recréée par IA.",
+     {"talent_likeness": "yes"}),
+    ("Pour la chambre d'ado, on imprimerait des pochettes de vinyles générées par IA, punaisées au mur.",
+     {"final_deliverable": "yes"}),
+    ("On en générerait quelques plans en noir et blanc, montés avec les vraies archives.",
+     {"misleading_content": "yes", "final_deliverable": "yes"}),
+    ("Tribunes du match : 200 figurants, scannés à la cantine, et l'IA en tirerait les 15 000 spectateurs.",
+     {"talent_likeness": "yes", "union_work_impact": "yes"}),
+    ("L'étalonneur coûte cher : tout le film passerait dans un outil d'IA, et il ne ferait plus qu'une journée.",
+     {"union_work_impact": "yes", "proprietary_material": "yes"}),
+    ("Pour l'assurance, on enverrait les certificats médicaux des cascadeurs à un outil IA.", {"personal_data": "yes"}),
+])
+def test_what_the_situation_implies_in_french(text: str, expected: dict) -> None:
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
+def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
+    assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
+    assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")
+
+
 def test_set_dressing_ideas_and_office_walls_are_not_on_screen() -> None:
     assert "final_deliverable" not in facts("It's only for set dressing ideas, nothing the plot depends on.")
     assert facts("The result is a paper on the wall of the edit room, never in an episode, never delivered.")[

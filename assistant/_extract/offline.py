@@ -269,7 +269,9 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
 
 _CLAUSE_STARTERS = frozenset(
     "so then we we'll we'd i i'll they it it's he she but and-then because since "
-    "alors donc puis nous je il elle ils elles mais car".split()  # not "on": English reads it as a preposition
+    "alors donc puis nous je il elle ils elles mais car "
+    # a preposition opens a phrase, not a list item: "qui n'a jamais existé, avec sa voix recréée"
+    "with using via avec".split()  # not "on": English reads it as a preposition
 )
 _CONJUNCTIONS = frozenset("so then but because since alors donc puis mais car".split())
 # A comma segment opening on a relative pronoun is no list item: "the poster, which no camera sees".
