@@ -362,6 +362,13 @@ def test_what_the_situation_implies_in_french(text: str, expected: dict) -> None
     assert {fact: read.get(fact) for fact in expected} == expected
 
 
+def test_french_denials_of_characters_sets_and_make_believe() -> None:
+    read = facts("Le menu, ça touche à aucun perso ni décor, et ça ne peut faire croire à rien.")
+    assert read["key_creative_element"] == "no"
+    assert read["misleading_content"] == "no"
+    assert "key_creative_element" not in facts("Aucune voix, aucun visage, aucun nom : uniquement des décors.")
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")
