@@ -369,6 +369,22 @@ def test_french_denials_of_characters_sets_and_make_believe() -> None:
     assert "key_creative_element" not in facts("Aucune voix, aucun visage, aucun nom : uniquement des décors.")
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I'm honestly not sure which Gemini licence we're on.", {"enterprise_environment": "unsure"}),
+    ("Our Otter plan is 'Business'; not sure that counts as enterprise. Everyone's names would be in there.",
+     {"enterprise_environment": "unsure", "personal_data": "yes"}),
+    ("Le mixeur voudrait une annonce avec la voix de la vraie speakerine de la RATP, générée par IA.",
+     {"talent_likeness": "yes", "third_party_material": "yes"}),
+    ("Je ne sais pas si les coloristes sont couverts par la convention collective de l'animation.",
+     {"union_work_impact": "unsure"}),
+    ("L'épisode 5 est en étalonnage. Le coloriste voudrait que ChatGPT lui trouve des mots pour l'ambiance.",
+     {"proprietary_material": None}),
+])
+def test_doubts_about_the_licence_and_other_implied_facts(text: str, expected: dict) -> None:
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")
