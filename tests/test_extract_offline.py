@@ -385,6 +385,23 @@ def test_doubts_about_the_licence_and_other_implied_facts(text: str, expected: d
     assert {fact: read.get(fact) for fact in expected} == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("La musique d'ambiance de la fête foraine (ép. 3) serait générée avec Suno et mixée telle quelle.",
+     {"final_deliverable": "yes"}),
+    ("Le mixeur propose de retravailler sa voix avec une IA pour qu'elle sonne plus froide.",
+     {"talent_likeness": "yes", "performance_alteration": "yes"}),
+    ("Une IA rédigerait les réponses aux candidats à partir de leurs fiches (nom, âge, taille).",
+     {"personal_data": "yes"}),
+    ("On passe les photos des lieux dans une appli de retouche IA. Aucune idée de ce qu'ils font des photos ensuite.",
+     {"tool_trains_on_inputs": "unsure"}),
+    ("Pour les essais maquillage, on générerait des visages imaginaires, pas de vraies personnes.",
+     {"talent_likeness": "no"}),
+])
+def test_more_french_implications(text: str, expected: dict) -> None:
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")
