@@ -200,7 +200,7 @@ _CHECK_ANSWER = r"(?:no|none|nothing|n/a|yes|non|oui|aucune?|rien|neant|nul|null
 _SENTENCE_END = re.compile(
     r"(?:[.!;\n]+|\?+(?!\s*(?:no|none|nothing|nope|yes|yep|non|aucun|aucune|rien|oui|jamais|never|not)\b))(?=\s|$)"
     # a parenthesis cuts, except on a checklist line it belongs to: "Real person (image, voice): none"
-    rf"|\n|\s[-–—]\s|\((?![^()\n]*\)\s*:\s*{_CHECK_ANSWER})|\)(?!\s*:\s*{_CHECK_ANSWER})",
+    rf"|\n|\s[-–—]\s|<<+|>>+|\((?![^()\n]*\)\s*:\s*{_CHECK_ANSWER})|\)(?!\s*:\s*{_CHECK_ANSWER})",
     re.IGNORECASE,
 )
 
