@@ -427,6 +427,19 @@ def test_more_english_implications(text: str, expected: dict) -> None:
     assert {fact: read.get(fact) for fact in expected} == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Localisation coordinator here. A blank style-guide template; it is never part of the delivered subtitles.",
+     {"final_deliverable": "no"}),
+    ("Our subtitlers and QC do all the actual work.", {"union_work_impact": "no"}),
+    ("The accounts team keeps doing its job.", {"union_work_impact": "no"}),
+    ("No artists or songs named in the prompts.", {"third_party_material": "no"}),
+    ("No films or photographers referenced.", {"third_party_material": "no"}),
+])
+def test_the_writer_s_own_team_and_other_safe_statements(text: str, expected: dict) -> None:
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")

@@ -249,9 +249,15 @@ _ANSWERED_QUESTION = re.compile(
 )
 
 
-# "Dubbing: we'd like to…" names a department (department_labels in the pattern files), it
-# does not say dubbing is in the cut; such a label counts only when answered ("Dubbing: yes").
-_LABEL = re.compile(r"(?:[ \t]+[\w'-]+){0,2}[ \t]*:(?!\s*(?:yes|no|none|n/a|true|false|oui|non|vrai|faux|aucun\w*|neant|not sure|unsure|pas sur|[✓✗✘❌]))")
+# "Dubbing: we'd like to…" or "Localisation coordinator here." names a department (department_labels
+# in the pattern files), it does not say dubbing is in the cut; such a label counts only when
+# answered ("Dubbing: yes").
+_LABEL = re.compile(
+    r"(?:[ \t]+[\w'-]+){0,2}[ \t]*:(?!\s*(?:yes|no|none|n/a|true|false|oui|non|vrai|faux|aucun\w*|neant|not sure|unsure|pas sur|[✓✗✘❌]))"
+    # or the writer's own team: "Localisation coordinator here.", "Music department."
+    r"|[ \t]+(?:coordinator|supervisor|team|department|dept|lead|manager|producer|office|unit|coordinat\w*|equipe|service)"
+    r"(?:[ \t]+here|[ \t]+ici)?[ \t]*[.,!]"
+)
 
 
 def _is_label(folded: str, match: re.Match[str], labels: re.Pattern[str]) -> bool:
