@@ -440,6 +440,15 @@ def test_the_writer_s_own_team_and_other_safe_statements(text: str, expected: di
     assert {fact: read.get(fact) for fact in expected} == expected
 
 
+def test_a_topic_denied_in_its_own_clause_is_no_use() -> None:
+    assert facts("Les rushes du doc ne sortent pas de nos disques. L'IA, c'est pour réviser son anglais.")[
+        "proprietary_material"] == "no"
+    assert "performance_alteration" not in facts("Hello, I'm the new line producer on the show.")
+    # A flipped cue in a relative clause is no denial of the episode it sits in.
+    assert facts("Pour l'épisode 6, notre comédien dirait une réplique qu'il n'a jamais tournée, avec sa voix "
+                 "clonée.")["final_deliverable"] == "yes"
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")

@@ -334,6 +334,10 @@ class _Reading:
     # value, also a cue flipped by a negation some words away, or a denial of one thing only.
     implied: bool = False
     mention: bool = False  # from a `mention` cue, whatever the value
+    clause: int = -1  # which clause of the text the cue is in
+    # A safe value a cue states in its own words: it outweighs a topic in the same clause
+    # ("the rushes never leave our drives"), whole denial or not.
+    stated_here: bool = False
 
 
 def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tuple[str, _Reading]]:
@@ -434,7 +438,10 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                             # boards will never be shown" does not cover the upscaling beside them.
                             implied = cue.mention or (negated and not near_negation) or not any(
                                 p.whole_denial.search(plain) for p in pattern_sets)
-                        readings.append((fact, _Reading(read, evidence, implied, cue.mention)))
+                        # only a cue that says the safe value in its own words ("ne sortent pas de
+                        # nos disques"), not a flipped one ("une réplique qu'il n'a jamais tournée")
+                        stated_here = _risk(fact, read) == 0 and not cue.mention and not negated
+                        readings.append((fact, _Reading(read, evidence, implied, cue.mention, index, stated_here)))
     return readings
 
 
@@ -452,6 +459,9 @@ def _outweighed(readings: list[tuple[str, _Reading]]) -> list[tuple[str, _Readin
     keep: list[tuple[str, _Reading]] = []
     for fact in dict.fromkeys(name for name, _ in readings):
         own = [r for name, r in readings if name == fact]
+        # A topic denied in its own clause ("les rushes ne sortent pas de nos disques") is no use.
+        denied_clauses = {r.clause for r in own if r.stated_here}
+        own = [r for r in own if not (r.mention and _risk(fact, r.value) > 0 and r.clause in denied_clauses)]
         risky = [r for r in own if _risk(fact, r.value) > 0]
         stated_safe = any(_risk(fact, r.value) == 0 and not r.implied for r in own)
         if risky and stated_safe and all(r.implied for r in risky):
