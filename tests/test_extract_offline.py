@@ -449,6 +449,28 @@ def test_a_topic_denied_in_its_own_clause_is_no_use() -> None:
                  "clonée.")["final_deliverable"] == "yes"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Les billets, qui passent de main en main dans tout l'ép. 5, seraient dessinés par IA.", {"final_deliverable": "yes"}),
+    ("Le tatouage de Yanis, c'est l'indice qui fait avancer toute l'enquête ; Midjourney en dessinerait le motif.",
+     {"key_creative_element": "yes"}),
+    ("L'IA écrirait l'adaptation synchro à partir des dialogues anglais ; l'adaptatrice ne ferait plus que corriger.",
+     {"union_work_impact": "yes", "proprietary_material": "yes"}),
+    ("La scripte a passé le découpage dans une appli d'IA gratis.", {"enterprise_environment": "no"}),
+    ("jai mis les num de tel de tous les figurants dans chatgpt pour faire les groupes whatsapp", {"personal_data": "yes"}),
+    ("We can't tell whether that's an enterprise agreement or just a business plan.",
+     {"enterprise_environment": "unsure"}),
+])
+def test_implications_from_a_french_imitation_batch(text: str, expected: dict) -> None:
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
+def test_without_an_actor_in_it_is_not_without_hiring_one() -> None:
+    text = "Animatique générée sans images du tournage, sans comédien, remplacée ensuite par les vrais plans VFX."
+    assert facts(text).get("union_work_impact") != "yes"
+    assert facts("Sans engager de comédiens, on génère les voix.")["union_work_impact"] == "yes"
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")

@@ -198,7 +198,9 @@ _CHECK_ANSWER = r"(?:no|none|nothing|n/a|yes|non|oui|aucune?|rien|neant|nul|null
 # stays one clause so the answer negates the cue it answers; likewise a parenthesis before a
 # checklist answer.
 _SENTENCE_END = re.compile(
-    r"(?:[.!;\n]+|\?+(?!\s*(?:no|none|nothing|nope|yes|yep|non|aucun|aucune|rien|oui|jamais|never|not)\b))(?=\s|$)"
+    # an abbreviation's point ("ep. 5", "l'ép. 5") ends no sentence
+    r"(?:(?<!\bep)(?<!\beps)(?<!\bvol)(?<!\bref)(?<!\bapprox)[.!;\n]+"
+    r"|\?+(?!\s*(?:no|none|nothing|nope|yes|yep|non|aucun|aucune|rien|oui|jamais|never|not)\b))(?=\s|$)"
     # a parenthesis cuts, except on a checklist line it belongs to: "Real person (image, voice): none"
     rf"|\n|\s[-–—]\s|<<+|>>+|\((?![^()\n]*\)\s*:\s*{_CHECK_ANSWER})|\)(?!\s*:\s*{_CHECK_ANSWER})",
     re.IGNORECASE,
