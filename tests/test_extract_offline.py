@@ -471,6 +471,27 @@ def test_without_an_actor_in_it_is_not_without_hiring_one() -> None:
     assert facts("Sans engager de comédiens, on génère les voix.")["union_work_impact"] == "yes"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Who do I talk to about having our lead's AI voice read the Spanish and German promo tags?",
+     {"talent_likeness": "yes", "final_deliverable": "yes"}),
+    ("Is there a list of AI tools we're allowed to use for dubbing and subtitles?", {"final_deliverable": None}),
+    ("Social wants to post a 'leaked' voicemail made with an AI voice, from an anonymous account.",
+     {"misleading_content": "yes", "final_deliverable": "yes"}),
+    ("The director wants an AI tool to take out the eye-roll she does at the end of the vows.",
+     {"performance_alteration": "yes"}),
+    ("We couldn't clear the 1983 synth-pop hit, so the music editor wants to feed it into Suno's cover feature.",
+     {"third_party_material": "yes", "protected_output": "yes"}),
+    ("Legal would upload the chain-of-title documents into a free AI PDF summariser.",
+     {"proprietary_material": "yes", "enterprise_environment": "no"}),
+    ("Our PA can't remember whether the crew's allergy notes were on that tab.", {"personal_data": "unsure"}),
+    ("The dialogue editor runs the scene through Resolve's AI voice isolation to lose the traffic.",
+     {"talent_likeness": None}),
+])
+def test_implications_from_an_english_imitation_batch(text: str, expected: dict) -> None:
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")
