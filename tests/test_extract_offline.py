@@ -492,6 +492,19 @@ def test_implications_from_an_english_imitation_batch(text: str, expected: dict)
     assert {fact: read.get(fact) for fact in expected} == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("No other material is referenced or imitated.", {"third_party_material": "no"}),
+    ("Nothing that could look real.", {"misleading_content": "no"}),
+    ("No brands are named and nothing comes out looking like their work.", {"protected_output": "no"}),
+    ("The team still does its own work.", {"union_work_impact": "no"}),
+    ("Rien de généré ne sera publié ni montré, et le travail de l'agence n'est pas touché.",
+     {"final_deliverable": "no", "union_work_impact": "no"}),
+])
+def test_more_ways_of_declaring_a_use_safe(text: str, expected: dict) -> None:
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")

@@ -239,7 +239,7 @@ _ANSWER_NO = (r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|false|non
 # prompts only: no set photos").
 _NEGATIVE_ANSWER = re.compile(
     r"(?:[^.:?!|]{0,100}?\?|(?:(?!,\s*(?:from|with|which|that|for|to|so|but|because|using|via|through|avec|pour|qui"
-    r"|que|mais|car)\b)[^.:?!|]){0,40}?[:|])"
+    r"|que|mais|car)\b)[^.:?!|]){0,50}?[:|])"
     rf"\s*(?:\|\s*)?(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b", re.IGNORECASE
 )
 
