@@ -643,6 +643,19 @@ def test_a_broken_pattern_file_names_the_file(tmp_path, monkeypatch) -> None:
         offline.load_patterns.cache_clear()
 
 
+def test_a_cue_written_with_capitals_is_refused_with_the_fix() -> None:
+    # Cues are matched case-sensitively on the lower-cased text (faster); a capital outside
+    # "(?-i:…)" would silently never match, so loading says where it is and what to do.
+    from pathlib import Path
+
+    from assistant._extract.offline import _compile
+
+    with pytest.raises(KnowledgeError, match="lower case"):
+        _compile("ChatGPT Enterprise", "cues #1", Path("en.yaml"), lower_text=True)
+    assert _compile("(?-i:[A-Z])\\w+'s voice", "cues #2", Path("en.yaml"), lower_text=True).search("Marcus's voice")
+    assert _compile("chatgpt enterprise", "cues #3", Path("en.yaml"), lower_text=True).search("chatgpt enterprise")
+
+
 # --- how producers state negatives ---------------------------------------------------------
 
 @pytest.mark.parametrize(
