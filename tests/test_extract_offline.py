@@ -505,6 +505,26 @@ def test_more_ways_of_declaring_a_use_safe(text: str, expected: dict) -> None:
     assert {fact: read.get(fact) for fact in expected} == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The police CCTV stills of the suspect are blurry, so the editor wants AI to 'enhance' his face.",
+     {"talent_likeness": "yes", "misleading_content": "yes"}),
+    ("The AI newspaper an extra reads may or may not be in focus.", {"final_deliverable": "unsure"}),
+    ("We may or may not use AI for the pitch deck.", {"final_deliverable": None}),
+    ("We'd fine-tune an open-source model on the published scripts of three classic sitcoms.",
+     {"third_party_material": "yes"}),
+    ("Placeholder growls from an AI tool for the temp mix; our sound designer replaces every one before the final.",
+     {"final_deliverable": "no"}),
+    ("Le monteur recréerait le « avant » par IA d'après les photos de l'annonce immobilière, sans le dire à l'antenne.",
+     {"misleading_content": "yes", "final_deliverable": "yes"}),
+    ("La chanson de fin de chaque épisode serait chantée par une voix générée par IA plutôt que par une chanteuse.",
+     {"union_work_impact": "yes", "final_deliverable": "yes"}),
+    ("Le sous-titreur continue de tout traduire lui-même.", {"final_deliverable": None}),
+])
+def test_implications_from_the_last_imitation_batches(text: str, expected: dict) -> None:
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")

@@ -438,6 +438,8 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     read: Optional[str] = _NEGATED[value] if negated else value
                     # "could end up on screen" is doubt; "nothing could be taken for real" and
                     # "no real people, nothing that could pass as real" are confident noes.
+                    if read is not None and in_doubt and cue.mention and _risk(fact, read) == 0:
+                        continue  # "we may or may not use AI for the pitch deck": a doubted topic says nothing
                     if read is not None and (in_doubt or (modal_doubt and read == "yes")):
                         read = "unsure"
                     if read is not None and pending and (_risk(fact, read) == 0 or fact in _TOOL_FACTS):
