@@ -17,6 +17,12 @@ def facts(text: str) -> dict:
     return {name: value for name, value in extract(text).values().items() if value is not None}
 
 
+def assert_reads(text: str, expected: dict) -> None:
+    """The extractor reads each listed fact as given (None: the text states nothing of it)."""
+    read = facts(text)
+    assert {fact: read.get(fact) for fact in expected} == expected
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -285,8 +291,7 @@ def test_a_tool_still_being_checked_states_nothing_about_the_tool() -> None:
      {"talent_likeness": "yes", "proprietary_material": "yes"}),
 ])
 def test_what_the_situation_implies(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -301,8 +306,7 @@ def test_what_the_situation_implies(text: str, expected: dict) -> None:
      {"final_deliverable": "no"}),
 ])
 def test_more_of_what_the_situation_implies(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 def test_un_perso_is_a_character_not_personal_data() -> None:
@@ -358,8 +362,7 @@ def test_a_list_after_a_colon_is_no_checklist_answer() -> None:
     ("Pour l'assurance, on enverrait les certificats médicaux des cascadeurs à un outil IA.", {"personal_data": "yes"}),
 ])
 def test_what_the_situation_implies_in_french(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 def test_french_denials_of_characters_sets_and_make_believe() -> None:
@@ -381,8 +384,7 @@ def test_french_denials_of_characters_sets_and_make_believe() -> None:
      {"proprietary_material": None}),
 ])
 def test_doubts_about_the_licence_and_other_implied_facts(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -398,8 +400,7 @@ def test_doubts_about_the_licence_and_other_implied_facts(text: str, expected: d
      {"talent_likeness": "no"}),
 ])
 def test_more_french_implications(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -423,8 +424,7 @@ def test_more_french_implications(text: str, expected: dict) -> None:
      {"talent_likeness": "no"}),
 ])
 def test_more_english_implications(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -436,8 +436,7 @@ def test_more_english_implications(text: str, expected: dict) -> None:
     ("No films or photographers referenced.", {"third_party_material": "no"}),
 ])
 def test_the_writer_s_own_team_and_other_safe_statements(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 def test_a_topic_denied_in_its_own_clause_is_no_use() -> None:
@@ -461,8 +460,7 @@ def test_a_topic_denied_in_its_own_clause_is_no_use() -> None:
      {"enterprise_environment": "unsure"}),
 ])
 def test_implications_from_a_french_imitation_batch(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 def test_without_an_actor_in_it_is_not_without_hiring_one() -> None:
@@ -488,8 +486,7 @@ def test_without_an_actor_in_it_is_not_without_hiring_one() -> None:
      {"talent_likeness": None}),
 ])
 def test_implications_from_an_english_imitation_batch(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -501,8 +498,7 @@ def test_implications_from_an_english_imitation_batch(text: str, expected: dict)
      {"final_deliverable": "no", "union_work_impact": "no"}),
 ])
 def test_more_ways_of_declaring_a_use_safe(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -521,8 +517,7 @@ def test_more_ways_of_declaring_a_use_safe(text: str, expected: dict) -> None:
     ("Le sous-titreur continue de tout traduire lui-même.", {"final_deliverable": None}),
 ])
 def test_implications_from_the_last_imitation_batches(text: str, expected: dict) -> None:
-    read = facts(text)
-    assert {fact: read.get(fact) for fact in expected} == expected
+    assert_reads(text, expected)
 
 
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
