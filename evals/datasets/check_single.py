@@ -5,7 +5,7 @@ What it checks, for every line of every file:
   - the line is a JSON object with exactly the keys id, lang, text, facts, decision, tags
     and optionally note;
   - ids are unique across all files and look like s-<lang>-NNN (x-<lang>-NNN,
-    y-<lang>-NNN, z-<lang>-NNN, w-<lang>-NNN, v-<lang>-NNN, u-<lang>-NNN, t-<lang>-NNN, p-<lang>-NNN, n-<lang>-NNN, o-<lang>-NNN, m-<lang>-NNN, l-<lang>-NNN, j-<lang>-NNN or q-<lang>-NNN in
+    y-<lang>-NNN, z-<lang>-NNN, w-<lang>-NNN, v-<lang>-NNN, u-<lang>-NNN, t-<lang>-NNN, p-<lang>-NNN, n-<lang>-NNN, o-<lang>-NNN, m-<lang>-NNN, l-<lang>-NNN, j-<lang>-NNN, k-<lang>-NNN or q-<lang>-NNN in
     the extra dev files, one letter per later writer),
     lang being en or fr;
   - fact names are the thirteen of assistant._declaration.FACT_NAMES and values are
@@ -65,7 +65,7 @@ DECISIONS = ("low_risk", "approval_required", "needs_info")
 REQUIRED_KEYS = {"id", "lang", "text", "facts", "decision", "tags"}
 OPTIONAL_KEYS = {"note"}
 ID_RE = re.compile(r"^s-(en|fr)-\d{3}$")
-EXTRA_ID_RE = re.compile(r"^[jlmnopqtuvwxyz]-(en|fr)-\d{3}$")
+EXTRA_ID_RE = re.compile(r"^[jklmnopqtuvwxyz]-(en|fr)-\d{3}$")
 EXTRA_GLOB = "dev_*.jsonl"
 """Extra dev cases beside dev.jsonl: read as dev by the eval runner, never re-split."""
 
@@ -114,7 +114,7 @@ def validate(case: dict) -> list[str]:
     extra = case["_split"] not in SPLITS
     match = (EXTRA_ID_RE if extra else ID_RE).match(str(case["id"]))
     if not match:
-        problems.append(f"{where}: id must look like {'j-/l-/m-/n-/o-/p-/q-/t-/u-/v-/w-/x-/y-/z-' if extra else 's-'}en-001 or {'j-/l-/m-/n-/o-/p-/q-/t-/u-/v-/w-/x-/y-/z-' if extra else 's-'}fr-001")
+        problems.append(f"{where}: id must look like {'j-/k-/l-/m-/n-/o-/p-/q-/t-/u-/v-/w-/x-/y-/z-' if extra else 's-'}en-001 or {'j-/k-/l-/m-/n-/o-/p-/q-/t-/u-/v-/w-/x-/y-/z-' if extra else 's-'}fr-001")
     elif match.group(1) != case["lang"]:
         problems.append(f"{where}: id language does not match lang {case['lang']!r}")
     if not isinstance(case["text"], str) or not case["text"].strip():
