@@ -520,6 +520,23 @@ def test_implications_from_the_last_imitation_batches(text: str, expected: dict)
     assert_reads(text, expected)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # A company's own enterprise licence may still keep inputs (G5): training stays a question.
+    ("Notre cheffe opératrice utiliserait le Copilot de la société (licence entreprise).",
+     {"enterprise_environment": "yes", "tool_trains_on_inputs": None}),
+    ("We'd use ChatGPT Enterprise for the call-time template.",
+     {"enterprise_environment": "yes", "tool_trains_on_inputs": None}),
+    # A Netflix enterprise agreement prevents training on inputs by itself.
+    ("We'd use the Netflix-onboarded enterprise assistant.", {"tool_trains_on_inputs": "no"}),
+    ("Google doesn't use our prompts or responses to train models under our agreement.",
+     {"tool_trains_on_inputs": "no"}),
+    ("L'outil image sous accord entreprise de la production, qui ne garde ni n'entraîne rien.",
+     {"tool_trains_on_inputs": "no"}),
+])
+def test_only_netflix_s_agreement_settles_training_by_itself(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")
