@@ -307,7 +307,7 @@ def test_a_correction_in_the_panel_reassesses_at_once() -> None:
 
 def test_a_safe_fact_read_from_the_words_of_a_corrected_fact_is_asked_again() -> None:
     session = IntakeSession()
-    session.send("Mood boards only, on our enterprise Firefly licence.")
+    session.send("Mood boards only, on our Netflix-onboarded Firefly licence.")
     values = session.declaration.values()
     assert values["enterprise_environment"] == "yes" and values["tool_trains_on_inputs"] == "no"
     turn = session.correct("enterprise_environment", "no")

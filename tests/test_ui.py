@@ -64,7 +64,7 @@ def test_a_message_shows_the_reply_the_decision_card_and_the_declaration(app: Ap
 
 
 def test_correcting_a_fact_reassesses_at_once(app: AppTest) -> None:
-    send(app, "Mood boards only, made with our enterprise Firefly licence; nothing generated ends up in the final cut.")
+    send(app, "Mood boards only, made with our Netflix-onboarded Firefly licence; nothing generated ends up in the final cut.")
     assert "NEEDS INFO" in card_text(app)
     for label in ["Talent likeness or voice", "Key creative element", "Third-party material", "Netflix-owned material",
                   "Personal data", "Performance alteration", "Union work", "Output resembles protected work",
