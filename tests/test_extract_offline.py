@@ -537,6 +537,26 @@ def test_only_netflix_s_agreement_settles_training_by_itself(text: str, expected
     assert_reads(text, expected)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Before the budget meeting I'd like an AI to explain the difference between lektor, voice-over and full "
+     "lip-sync dubbing. Nothing from the show goes in.", {"performance_alteration": None, "talent_likeness": None}),
+    ("On demanderait à une IA de résumer les conditions générales publiées par trois studios de VF.",
+     {"final_deliverable": None}),
+    # a department and a spreadsheet point both ways: the question is asked
+    ("Our localisation coordinator would use Copilot for formulas in her vendor-tracking spreadsheet.",
+     {"final_deliverable": None}),
+    ("The German dub director would rather have AI generate the efforts than get the dubbing actors back in.",
+     {"union_work_impact": "yes"}),
+    ("Set dec would upload photos of the dressed flat to Runway on the art director's own account.",
+     {"enterprise_environment": "no"}),
+    ("For the animatic we'd use AI voices that sound like our cast.", {"talent_likeness": "yes"}),
+    ("On voudrait générer le chien qui tient le rôle principal au lieu de tourner avec un vrai chien.",
+     {"union_work_impact": None}),
+])
+def test_subjects_trackers_and_more_implications(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")

@@ -128,6 +128,7 @@ class Patterns:
     undecided: re.Pattern[str]
     tool_behaviour: re.Pattern[str]
     replaced_by: re.Pattern[str]
+    talked_about: re.Pattern[str]
     made_by_people: re.Pattern[str]
     ai_terms: re.Pattern[str]
     negation_of_ai: re.Pattern[str]
@@ -187,6 +188,7 @@ def _load(lang: str, path: Path) -> Patterns:
         undecided=words("undecided"),
         tool_behaviour=words("tool_behaviour"),
         replaced_by=words("replaced_by"),
+        talked_about=words("talked_about"),
         made_by_people=words("made_by_people"),
         ai_terms=words("ai_terms"),
         negation_of_ai=words("negation_of_ai"),
@@ -367,7 +369,11 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
     # where the human-made replacement starts: "replaced by final comps", whether the clause
     # is about people's work alone: "the posters on screen will be drawn by our designer")
     context: dict[int, tuple[bool, bool, bool, str, Optional[int], bool]] = {}
-    replacement_ends = [m.end() for p in pattern_sets for m in p.replaced_by.finditer(folded)]
+    # Where the words that follow are not the AI use: the human-made replacement ("replaced by
+    # final comps") or what the AI only talks about ("explain the difference between lektor and
+    # lip-sync dubbing").
+    replacement_ends = [m.end() for p in pattern_sets
+                        for m in (*p.replaced_by.finditer(folded), *p.talked_about.finditer(folded))]
 
     def clause_context(index: int) -> tuple[bool, bool, bool, str, Optional[int], bool]:
         if index not in context:
@@ -448,7 +454,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                         continue
                     if read is not None and replacement is not None and match.start() >= replacement \
                             and _risk(fact, read) > 0:
-                        continue  # names the human-made replacement, not the AI use
+                        continue  # names the human-made replacement or a subject, not the AI use
                     if read is not None and people_only and fact in _ON_SCREEN and _risk(fact, read) > 0:
                         continue  # what people make reaches the screen, not the AI output
                     if read is not None:
