@@ -557,6 +557,22 @@ def test_subjects_trackers_and_more_implications(text: str, expected: dict) -> N
     assert_reads(text, expected)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("It creates nothing for the story and the composer and the orchestrator do all the same work.",
+     {"key_creative_element": "no", "union_work_impact": "no"}),
+    ("Ça invente rien pour l'histoire, et c'est toujours nous qui posons les barrières.",
+     {"key_creative_element": "no", "union_work_impact": "no"}),
+    ("Aucune chance qu'on le prenne pour du vrai, c'est du scotch de couleur.", {"misleading_content": "no"}),
+    ("Nobody's gonna think a mood pic is a real house.", {"misleading_content": "no"}),
+    # Characters alone leave key visuals and settings open; with them, the fact is covered.
+    ("Pas de personnage, pas de visage, pas de jeu.", {"key_creative_element": None}),
+    ("Il ne s'agit ni d'un personnage ni d'un décor.", {"key_creative_element": "no"}),
+    ("It doesn't design any character or place.", {"key_creative_element": "no"}),
+])
+def test_safe_declarations_in_producers_own_words(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
+
+
 def test_a_place_or_a_narrator_s_voice_is_not_a_use() -> None:
     assert "final_deliverable" not in facts("Toute la saison se passe dans le village englouti sous le lac.")
     assert "union_work_impact" not in facts("On voudrait créer une voix de synthèse de notre narrateur.")
