@@ -111,6 +111,7 @@ class Cue:
     # False: a negation after the cue that governs what the tool does ("the enterprise assistant
     # doesn't store our inputs") is about that behaviour, not about the cue.
     negated_by_tool_behaviour: bool = True
+    on_lower_text: bool = True  # matched case-sensitively on the lower-cased text (see _compile)
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,10 @@ def _load(lang: str, path: Path) -> Patterns:
         only_negated = bool(entry.get("only_negated", False))
         if only_negated and any(value != "yes" for value in sets.values()):
             raise KnowledgeError(f"{where}: an `only_negated` cue sets facts to \"yes\" (its negation reads \"no\")", path=path)
-        cues.append(Cue(_alternation(matches, where, path, lower_text=True), dict(sets), bool(entry.get("negatable", True)),
-                        only_negated, bool(entry.get("mention", False)), bool(entry.get("negated_by_tool_behaviour", True))))
+        pattern = _alternation(matches, where, path, lower_text=True)
+        cues.append(Cue(pattern, dict(sets), bool(entry.get("negatable", True)),
+                        only_negated, bool(entry.get("mention", False)), bool(entry.get("negated_by_tool_behaviour", True)),
+                        not pattern.flags & re.IGNORECASE))
     tools = tuple(
         (_compile(tool["match"], f"tools {tool.get('name')}", path), tool["name"], tuple(tool.get("media", ())))
         for tool in raw.get("tools") or []
@@ -401,7 +404,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
     # One scan of the whole text per cue (not per clause): the cost is in the regex calls.
     for patterns in pattern_sets:
         for cue in patterns.cues:
-            for match in cue.pattern.finditer(lowered if not cue.pattern.flags & re.IGNORECASE else folded):
+            for match in cue.pattern.finditer(lowered if cue.on_lower_text else folded):
                 index = bisect.bisect_right(starts, match.start()) - 1
                 start, end = spans[index]
                 if match.end() > end:
