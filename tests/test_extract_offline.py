@@ -568,6 +568,10 @@ def test_subjects_trackers_and_more_implications(text: str, expected: dict) -> N
     ("Pas de personnage, pas de visage, pas de jeu.", {"key_creative_element": None}),
     ("Il ne s'agit ni d'un personnage ni d'un décor.", {"key_creative_element": "no"}),
     ("It doesn't design any character or place.", {"key_creative_element": "no"}),
+    ("We don't paste in anyone's guide and it won't reproduce one.", {"third_party_material": "no"}),
+    ("Aucun ouvrage n'est recopié dans l'outil, et le texte ne ressemblera à celui de personne.",
+     {"third_party_material": "no", "protected_output": "no"}),
+    ("Aucun visage, aucune voix, aucun essai n'est touché.", {"performance_alteration": "no"}),
 ])
 def test_safe_declarations_in_producers_own_words(text: str, expected: dict) -> None:
     assert_reads(text, expected)
