@@ -572,6 +572,10 @@ def test_subjects_trackers_and_more_implications(text: str, expected: dict) -> N
     ("Aucun ouvrage n'est recopié dans l'outil, et le texte ne ressemblera à celui de personne.",
      {"third_party_material": "no", "protected_output": "no"}),
     ("Aucun visage, aucune voix, aucun essai n'est touché.", {"performance_alteration": "no"}),
+    # the writer's department as a header is no topic of the use
+    ("Localisation, Warsaw. Our dubbing director wants a glossary of stage terms.", {"final_deliverable": None}),
+    ("Department: set decoration\nUse: abstract colour swatches for the fabric supplier meeting", {"final_deliverable": None}),
+    ("The worksheets stay in the school trailer.", {"final_deliverable": None}),
 ])
 def test_safe_declarations_in_producers_own_words(text: str, expected: dict) -> None:
     assert_reads(text, expected)

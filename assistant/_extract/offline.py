@@ -281,13 +281,21 @@ _LABEL = re.compile(
     # or the writer's own team: "Localisation coordinator here.", "Music department."
     r"|[ \t]+(?:coordinator|supervisor|team|department|dept|lead|manager|producer|office|unit|coordinat\w*|equipe|service)"
     r"(?:[ \t]+here|[ \t]+ici)?[ \t]*[.,!]"
+    # or a header with the place: "Localisation, Warsaw.", "set dec here, montana unit."
+    r"|[ \t]*,[ \t]*[A-Z][\w'-]*[.:]|[ \t]+here\b"
 )
+
+
+_FIELD_NAME = re.compile(r"(?:department|dept|departement|service)\s*:\s*$", re.IGNORECASE)
 
 
 def _is_label(folded: str, match: re.Match[str], labels: re.Pattern[str]) -> bool:
     line_start = folded.rfind("\n", 0, match.start()) + 1
+    before = folded[line_start: match.start()]
+    if _FIELD_NAME.search(before) and labels.fullmatch(match.group(0)):
+        return True  # "Department: set decoration" names the writer's department
     return (
-        not folded[line_start: match.start()].strip(" \t-*#>•")
+        not before.strip(" \t-*#>•")
         and labels.fullmatch(match.group(0)) is not None
         and _LABEL.match(folded, match.end()) is not None
     )
