@@ -3,6 +3,8 @@ and text that tries to instruct the system. Accuracy is measured by `greenlight 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -801,6 +803,53 @@ def test_no_pattern_ends_on_an_optional_group_after_a_space() -> None:
     for path in sorted(Path(knowledge_dir(), "patterns").glob("*.yaml")):
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             assert not trap.search(line), f"{path.name}:{number}: {line.strip()}"
+
+
+def _last_group_alternatives(pattern: str) -> list[str]:
+    """The alternatives of the group a pattern ends with ("...(?:the |it)" -> ["the ", "it"])."""
+    end = len(pattern.rstrip("?*+"))
+    if not pattern[:end].endswith(")"):
+        return []
+    depth, start = 0, None
+    for index in range(end - 1, -1, -1):
+        char = pattern[index]
+        if char == ")" and (index == 0 or pattern[index - 1] != "\\"):
+            depth += 1
+        elif char == "(" and (index == 0 or pattern[index - 1] != "\\"):
+            depth -= 1
+            if depth == 0:
+                start = index
+                break
+    if start is None:
+        return []
+    body = pattern[start + 1: end - 1]
+    if body.startswith(("?=", "?!", "?<")):
+        return []  # a lookaround at the end needs no word edge of its own
+    body = body[2:] if body.startswith("?:") else body
+    parts, depth, current = [], 0, ""
+    for char in body:
+        depth += char == "("
+        depth -= char == ")"
+        if char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def test_no_pattern_can_end_on_a_space() -> None:
+    # "(?:the |it)" at the end of a cue: the "the " branch needs a space, then the word edge
+    # fails before the next word, so that branch silently never matches.
+    from assistant._knowledge import knowledge_dir, load_yaml
+
+    for path in sorted(Path(knowledge_dir(), "patterns").glob("*.yaml")):
+        for number, cue in enumerate(load_yaml(path)["cues"], start=1):
+            for pattern in cue["match"] if isinstance(cue["match"], list) else [cue["match"]]:
+                for branch in pattern.split("|") if "(" not in pattern else [pattern]:
+                    assert not branch.endswith(" "), f"{path.name} cue #{number}: {pattern}"
+                ends = _last_group_alternatives(pattern)
+                assert not any(alt.endswith(" ") for alt in ends), f"{path.name} cue #{number}: {pattern}"
 
 
 def test_a_negatable_cue_spells_no_negation_of_its_own() -> None:
