@@ -113,6 +113,8 @@ def _describe_and_check(app_url: str, page) -> None:
 
     card = page.locator(".st-key-decision-card")
     card.get_by_text("APPROVAL REQUIRED").wait_for()
+    # The card's reasons render one after another: wait for the last one before reading it.
+    card.get_by_text("G3.3 · Digital replicas of real talent").first.wait_for()
     card_text = card.inner_text()
     assert "Escalate to your Netflix contact" in card_text
     assert "likeness or voice of a real person" in card_text
