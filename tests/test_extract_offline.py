@@ -578,6 +578,10 @@ def test_subjects_trackers_and_more_implications(text: str, expected: dict) -> N
     ("Localisation, Warsaw. Our dubbing director wants a glossary of stage terms.", {"final_deliverable": None}),
     ("Department: set decoration\nUse: abstract colour swatches for the fabric supplier meeting", {"final_deliverable": None}),
     ("The worksheets stay in the school trailer.", {"final_deliverable": None}),
+    ("It goes nowhere near the camera.", {"final_deliverable": "no"}),
+    ("The sheet never leaves the camera cart.", {"final_deliverable": "no"}),
+    ("La liste est affichée à la cantine, loin des caméras.", {"final_deliverable": "no"}),
+    ("Le plan truqué fait partie de la série.", {"final_deliverable": "yes"}),
 ])
 def test_safe_declarations_in_producers_own_words(text: str, expected: dict) -> None:
     assert_reads(text, expected)
