@@ -77,6 +77,16 @@ def file_signature() -> tuple[tuple[str, int, int], ...]:
     return signature(corpus_files())
 
 
+def _read_bytes(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise KnowledgeError(
+            f"{what} file missing ({exc.strerror}); restore it from git or check GREENLIGHT_KNOWLEDGE_DIR",
+            path=path,
+        ) from None
+
+
 def load_corpus() -> Corpus:
     """Read, hash and parse the guidance files and the questions file.
 
@@ -88,13 +98,7 @@ def load_corpus() -> Corpus:
     digest = hashlib.sha256(f"greenlight-index-schema:{INDEX_SCHEMA}\n".encode())
     by_lang: dict[str, list[Passage]] = {}
     for lang, path in guidance_files().items():
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise KnowledgeError(
-                f"guidance file missing ({exc.strerror}); restore it from git or check GREENLIGHT_KNOWLEDGE_DIR",
-                path=path,
-            ) from None
+        data = _read_bytes(path, "guidance")
         digest.update(f"{lang}:{len(data)}\n".encode())
         digest.update(data)
         try:
@@ -110,13 +114,7 @@ def load_corpus() -> Corpus:
                 path=guidance_files()[lang],
             )
     path = questions_path()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise KnowledgeError(
-            f"questions file missing ({exc.strerror}); restore it from git or check GREENLIGHT_KNOWLEDGE_DIR",
-            path=path,
-        ) from None
+    data = _read_bytes(path, "questions")
     digest.update(f"questions:{len(data)}\n".encode())
     digest.update(data)
     questions = parse_questions(_yaml(data, path), reference, path)
