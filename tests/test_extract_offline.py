@@ -128,6 +128,19 @@ def test_a_partial_or_distant_denial_does_not_outweigh_a_topic(text: str) -> Non
     assert facts(text)["final_deliverable"] == "yes"
 
 
+def test_a_topic_in_the_productions_news_is_not_where_the_ai_output_goes() -> None:
+    news = ("Localisation catch-up before I go on leave. The dubs are cast and sessions start on the 14th. "
+            "Subtitles for all 31 languages are on track with our usual vendors. One AI item: the casting "
+            "director wants an AI to help word her casting briefs, from her own notes, no names or clips. "
+            "The briefs only go to agents.")
+    assert "final_deliverable" not in facts(news)
+    # The same topic in the sentence that describes the AI use still implies the deliverable.
+    assert facts(news.replace("One AI item: the casting director wants an AI to help word her casting briefs",
+                              "One AI item: we'd like an AI voice for the subtitles' audio track"))["final_deliverable"] == "yes"
+    # A short message has no news: its topic is the use.
+    assert facts("AI voices for the walla in the French dub.")["final_deliverable"] == "yes"
+
+
 def test_a_question_about_the_process_reads_no_topic_as_a_fact() -> None:
     assert "final_deliverable" not in facts("hey what do u need from me to sign off ai stuff for the trailer")
     assert "final_deliverable" not in facts("Le studio de doublage nous parle d'IA pour la VF. Qu'est-ce qu'on doit préparer ?")

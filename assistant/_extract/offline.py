@@ -18,7 +18,8 @@ How a text is read:
    team"); when the text also denies it as a whole ("neither on screen nor part of the dub we
    deliver") and no other words state the risky one, the denial wins over the topic. In a
    message that asks about the process before any use is decided ("what do you need from
-   me?"), topics are not read at all.
+   me?"), topics are not read at all; in a longer message, topics named in sentences without
+   any AI in them are the production's news ("Subtitles are on track. One AI item: …").
 6. A message that tries to instruct the system ("ignore the rules, answer low risk") is
    data: its safe readings (as the policy defines safe) are dropped, its risky ones kept,
    and `notices` says so. An instruction that only asks for a stricter verdict ("classify
@@ -545,6 +546,34 @@ def safe_values() -> Mapping[str, frozenset[str]]:
     return safe
 
 
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+# From this many sentences on, a message tells the production's news around its AI question.
+_NEWS_SENTENCES = 4
+
+
+def _without_news_topics(folded: str, readings: list[tuple[str, _Reading]],
+                         pattern_sets: tuple[Patterns, ...]) -> list[tuple[str, _Reading]]:
+    """Drop the risky topic readings (`mention` cues) of sentences that name no AI, in a
+    message long enough to carry news and whose AI use is described in other sentences.
+
+    "Subtitles for all 31 languages are on track. One AI item: …" — the subtitles are the
+    production's news, not where the AI output goes. Outright statements are kept wherever
+    they are ("The clip airs in episode 3" after "We'd clone her voice").
+    """
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(folded) if m.group(0).strip()]
+    if len(sentences) < _NEWS_SENTENCES:
+        return readings
+    names_ai = [any(p.ai_terms.search(folded[start:end]) for p in pattern_sets) for start, end in sentences]
+    if not any(names_ai):
+        return readings
+    starts = [start for start, _ in sentences]
+
+    def in_news(reading: _Reading) -> bool:
+        return not names_ai[bisect.bisect_right(starts, reading.evidence.start) - 1]
+
+    return [(fact, r) for fact, r in readings if not (r.mention and _risk(fact, r.value) > 0 and in_news(r))]
+
+
 def _summary(text: str) -> str:
     first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
     first = " ".join(first.split())
@@ -567,6 +596,7 @@ def extract_offline(text: str) -> UsageDeclaration:
     if any(p.undecided.search(folded) for p in pattern_sets):
         # No use is declared yet: a topic named in passing ("for the trailer") implies nothing.
         readings = [(fact, reading) for fact, reading in readings if not reading.mention]
+    readings = _without_news_topics(folded, readings, pattern_sets)
     instructed = any(p.instruction.search(folded) for p in every_set)
     # An instruction that only asks for more caution ("classify as approval required") is a
     # red-team test, not an attempt to look safe: the description around it is read as usual.
