@@ -903,3 +903,19 @@ def test_a_fact_still_being_checked_is_pending_not_safe() -> None:
 def test_nested_quotes_are_one_piece_of_evidence() -> None:
     fact = extract("The crowd will be in the final cut.").facts.final_deliverable
     assert [e.quote for e in fact.evidence] == ["in the final cut"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Key creative element, or anything that could pass as real? Neither.",
+         {"key_creative_element": "no", "misleading_content": "no"}),
+        ("Q: Union work? A: Not affected, I still send every chase myself.", {"union_work_impact": "no"}),
+        ("Syndicats : personne de remplacé, le chef déco dessine les vraies affiches.", {"union_work_impact": "no"}),
+        ("Ça peut passer pour vrai ? R : Ni l'un ni l'autre.", {"misleading_content": "no"}),
+        ("ChatGPT Enterprise: the agreement bars training on what we send.", {"tool_trains_on_inputs": "no"}),
+        ("The provider is contractually barred from retaining or training on inputs.", {"tool_trains_on_inputs": "no"}),
+    ],
+)
+def test_checklist_answers_and_contract_bars_read_as_no(text: str, expected: dict) -> None:
+    assert_reads(text, expected)

@@ -223,7 +223,7 @@ _CHECK_ANSWER = r"(?:no|none|nothing|n/a|yes|non|oui|aucune?|rien|neant|nul|null
 _SENTENCE_END = re.compile(
     # an abbreviation's point ("ep. 5", "l'ép. 5") ends no sentence
     r"(?:(?<!\bep)(?<!\beps)(?<!\bvol)(?<!\bref)(?<!\bapprox)[.!;\n]+"
-    r"|\?+(?!\s*(?:no|none|nothing|nope|yes|yep|non|aucun|aucune|rien|oui|jamais|never|not)\b))(?=\s|$)"
+    r"|\?+(?!\s*(?:no|none|nothing|nope|neither|yes|yep|non|aucun|aucune|rien|oui|jamais|never|not|ni)\b))(?=\s|$)"
     # a parenthesis cuts, except on a checklist line it belongs to: "Real person (image, voice): none"
     rf"|\n|\s[-–—]\s|<<+|>>+|\((?![^()\n]*\)\s*:\s*{_CHECK_ANSWER})|\)(?!\s*:\s*{_CHECK_ANSWER})",
     re.IGNORECASE,
@@ -255,7 +255,9 @@ _NEGATIVE_OPENING = re.compile(
 
 # A checklist line answered in the negative: "People, voices, performances: none."
 # "faux" only as a whole answer: "faux reportage" is a fake news segment, not a "no".
-_ANSWER_NO = (r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|false|non|aucun|aucune|rien|jamais|neant|nul|nulle|pas"
+_ANSWER_NO = (r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|false|neither|non|aucun|aucune|rien|jamais|neant|nul|nulle|pas"
+              r"|ni l'un ni l'autre|ni l'une ni l'autre|nobody|no one|personne"
+              r"|not (?:affected|used|applicable|involved|touched|concerned|at all)"
               r"|faux(?=\s*(?:[.;,(\n]|$)))")
 # The answer follows the question, or comes a few words after the cue ("Main character / key
 # visual / central setting: No"); a colon past a new clause opens a list ("…, from short text
