@@ -919,3 +919,25 @@ def test_nested_quotes_are_one_piece_of_evidence() -> None:
 )
 def test_checklist_answers_and_contract_bars_read_as_no(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No crew member loses work: the coordinator would have written it herself.", {"union_work_impact": "no"}),
+        ("She paints everything by hand, so her work stays hers.", {"union_work_impact": "no"}),
+        ("The FAQ is emailed to families, unrelated to any character.", {"key_creative_element": "no"}),
+        ("We won't paste any published guidance into it.", {"third_party_material": "no"}),
+        ("Nothing is dressed up as a real statement or event.", {"misleading_content": "no"}),
+        ("Aucune audition n'est modifiée.", {"performance_alteration": "no"}),
+        ("Aucun personnage n'est créé.", {"key_creative_element": "no"}),
+        ("C'est la coordinatrice qui l'écrit, personne se fait remplacer.", {"union_work_impact": "no"}),
+        ("Rien ne peut être pris pour un événement ou un propos réel.", {"misleading_content": "no"}),
+        ("L'affichette ne passe jamais devant une caméra.", {"final_deliverable": "no"}),
+        # a line the actor never shot is no denial of the production's material
+        ("Notre comédien dirait une réplique qu'il n'a jamais tournée, avec sa voix clonée.",
+         {"proprietary_material": None}),
+    ],
+)
+def test_safe_statements_in_crew_words(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
