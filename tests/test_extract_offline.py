@@ -941,3 +941,35 @@ def test_checklist_answers_and_contract_bars_read_as_no(text: str, expected: dic
 )
 def test_safe_statements_in_crew_words(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+def test_a_question_of_principle_with_no_use_planned_states_no_fact() -> None:
+    assert facts("General question, nothing planned: is voice cloning ever allowed on a Netflix show?") == {}
+    assert facts("Question de principe, rien de prévu : rajeunir un acteur par IA, ça passe par une validation ?") == {}
+    # A declared use stays declared, whatever the framing around it.
+    assert facts("Quick question: we'd clone the lead's voice for the ADR in ep 3.")["talent_likeness"] == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Only 12 extras booked; the other 60 seats would be filled with generated people in post.",
+         {"union_work_impact": "yes", "final_deliverable": "yes"}),
+        ("Le reste des tribunes serait rempli en post par un générateur de public.",
+         {"union_work_impact": "yes", "final_deliverable": "yes"}),
+        ("A detergent box that's basically the Tide logo with a different name.",
+         {"third_party_material": "yes", "protected_output": "yes"}),
+        ("Des logos générés qui rappellent Supreme et Vans, sans les vrais noms.",
+         {"third_party_material": "yes", "protected_output": "yes"}),
+        ("The crown, the piece the whole poster campaign is built around, would be designed in Midjourney.",
+         {"key_creative_element": "yes"}),
+        ("Socials want a 'leaked' photo of the four leads on set. Generated, it never happened.",
+         {"misleading_content": "yes", "talent_likeness": "yes"}),
+        ("Our prop makers still design and build it.", {"union_work_impact": "no"}),
+        ("On les garderait peut-être pour l'épisode fini.", {"final_deliverable": "unsure"}),
+        ("Des images de l'outil image sous accord Netflix (pas d'entraînement).", {"enterprise_environment": "yes"}),
+        ("Ce n'est pas l'accord Netflix, mais leur propre contrat entreprise avec nous.", {"enterprise_environment": "yes"}),
+    ],
+)
+def test_fresh_batch_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
