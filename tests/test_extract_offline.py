@@ -973,3 +973,28 @@ def test_a_question_of_principle_with_no_use_planned_states_no_fact() -> None:
 )
 def test_fresh_batch_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a tool's own feature is not someone else's work
+        ("Is Photoshop's Generative Fill 'gen AI' for your purposes?", {"third_party_material": None}),
+        ("A portrait like Annie Leibovitz's Vanity Fair covers.", {"third_party_material": "yes"}),
+        ("Can we use Copilot to build the call sheet template? Just the layout.", {"personal_data": None}),
+        ("Our animators bin them, so nothing generated gets near an episode or any delivery.", {"final_deliverable": "no"}),
+        ("Music sup wants an AI to explain, in general terms, how cue sheets get filled in.", {"proprietary_material": None}),
+        ("Some might be stills from other films, I never checked.", {"third_party_material": "unsure"}),
+        ("The edit would generate shaky 'dashcam' and cut it in with the viewer videos.",
+         {"misleading_content": "yes", "final_deliverable": "yes"}),
+        # formal French negation without « pas »
+        ("Le document ne peut passer pour réel.", {"misleading_content": "no"}),
+        ("La scripte veut un modèle vierge : 0 nom, 0 scénario dedans.", {"personal_data": "no", "proprietary_material": "no"}),
+        ("Les croquis générés ne seront jamais portés ni filmés.", {"proprietary_material": None}),
+        ("La bande-annonce et l'affiche sont faites par l'agence, à la main. L'IA aide à caler le calendrier.",
+         {"final_deliverable": None}),
+        ("Il décrit juste le format : rien emprunté à un autre studio.", {"third_party_material": "no"}),
+    ],
+)
+def test_second_round_fresh_batch_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
