@@ -998,3 +998,27 @@ def test_fresh_batch_phrasings(text: str, expected: dict) -> None:
 )
 def test_second_round_fresh_batch_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le régisseur enverrait dans Gemini, sur son compte Google perso, les photos avec le nom des propriétaires.",
+         {"enterprise_environment": "no", "personal_data": "yes"}),
+        ("La prod voudrait un avatar HeyGen de notre directrice de production qui lit les consignes.",
+         {"talent_likeness": "yes"}),
+        ("On réutiliserait ces scans pour remplir la salle de bal, sans les reconvoquer.",
+         {"talent_likeness": "yes", "union_work_impact": "yes"}),
+        ("Le réal voudrait un zézaiement qu'il n'a pas joué au tournage, ajouté par IA.",
+         {"performance_alteration": "yes", "talent_likeness": "yes"}),
+        ("Les cris sont générés ; on n'a pas encore décidé s'ils resteront au mixage.", {"final_deliverable": "unsure"}),
+        ("On ferait entendre les témoins avec des voix générées, sans préciser à l'écran que ce sont des voix de synthèse.",
+         {"misleading_content": "yes"}),
+        ("Le morceau serait généré par Udio, et c'est « La Danse des canards » à peine déguisée.", {"protected_output": "yes"}),
+        ("Elle écartera tout ce qui ressemblerait à une œuvre existante.", {"third_party_material": "no"}),
+        ("Le clonage de voix, ça passe par vous ? On n'a rien lancé, c'est une question de principe.", {"talent_likeness": None}),
+        ("The agency would show the cast's lines without telling viewers that they're synthetic.", {"misleading_content": "yes"}),
+    ],
+)
+def test_third_round_fresh_batch_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
