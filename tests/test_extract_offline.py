@@ -1022,3 +1022,43 @@ def test_second_round_fresh_batch_phrasings(text: str, expected: dict) -> None:
 )
 def test_third_round_fresh_batch_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le calcul reste dans son cartable, et c'est encore lui qui mène le plateau.", {"union_work_impact": "no"}),
+        ("Pas de photos des comédiennes, et c'est son équipe qui entretient les perruques.", {"union_work_impact": "no"}),
+        # the tool is no person
+        ("Pour la bande-annonce, c'est l'IA qui écrit les accroches.", {"union_work_impact": None}),
+        ("Le générique, fait par notre motion designer avec Runway, rappelle beaucoup un film connu.",
+         {"union_work_impact": None}),
+        ("La traduction n'imite personne et le texte ne reprend celui de personne.", {"protected_output": "no"}),
+        ("Elle ne recopie pas la FAQ d'une autre production.", {"third_party_material": "no"}),
+        ("Le régisseur pose sa question ; rien n'est gardé, rien n'entraîne le modèle.", {"tool_trains_on_inputs": "no"}),
+        ("Personne ne prendrait un tableau d'heures pour un fait réel.", {"misleading_content": "no"}),
+        ("Notre contrat d'adaptation ne parle pas de ça.", {"proprietary_material": None}),
+        ("Le document ne crée aucun personnage et ne touche pas au récit.", {"key_creative_element": "no"}),
+    ],
+)
+def test_french_safe_statements_in_crew_words(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The AI still does everything the junior editor did.",
+        "Midjourney still draws every background.",
+        "L'IA fait toujours le boulot des graphistes.",
+        "Pour la bande-annonce, c'est l'IA qui écrit les accroches.",
+    ],
+)
+def test_the_tool_doing_the_work_is_no_statement_that_people_keep_it(text: str) -> None:
+    # a false "no" here could let a use that replaces crew work read as low risk
+    assert facts(text).get("union_work_impact") != "no"
+
+
+def test_people_keeping_their_work_beside_a_tool_still_reads_no() -> None:
+    assert facts("ChatGPT drafts it and she still writes every word herself.")["union_work_impact"] == "no"
+    assert facts("Nothing generated reaches the final soundtrack and her work isn't reduced.")["union_work_impact"] == "no"

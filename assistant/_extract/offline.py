@@ -311,6 +311,11 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
+_AI_SUBJECT_WORDS = 6
+_PERSON = re.compile(
+    r"\b(?:she|he|they|we|i|our|their|his|her|team|crew|elle|il|ils|elles|nous|je|notre|nos|leur|leurs|son|sa|ses"
+    r"|personne|equipe)\b", re.IGNORECASE)
+
 _CLAUSE_STARTERS = frozenset(
     "so then we we'll we'd i i'll they it it's he she but and-then because since "
     "alors donc puis nous je il elle ils elles mais car "
@@ -413,6 +418,21 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
             )
         return context[index]
 
+    def ai_before(index: int, position: int) -> bool:
+        # An AI named just before the cue, with no person in between, is its subject: "the AI
+        # still does everything" (not "ChatGPT drafts it and she still writes every word").
+        head = _last_words(folded[spans[index][0]: position], _AI_SUBJECT_WORDS)
+        for p in pattern_sets:
+            found = [m for m in p.ai_terms.finditer(head)]
+            if not found:
+                continue
+            last = found[-1]
+            between, lead = head[last.end():], head[: last.start()].split()[-3:]
+            if _PERSON.search(between) or any(q.negation.search(" ".join(lead)) for q in pattern_sets):
+                continue
+            return True
+        return False
+
     readings: list[tuple[str, _Reading]] = []
     lowered = _lower_same_length(folded)
     # One scan of the whole text per cue (not per clause): the cost is in the regex calls.
@@ -474,6 +494,9 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                         continue  # names the human-made replacement or a subject, not the AI use
                     if read is not None and people_only and fact in _ON_SCREEN and _risk(fact, read) > 0:
                         continue  # what people make reaches the screen, not the AI output
+                    if read is not None and fact == "union_work_impact" and _risk(fact, read) == 0 \
+                            and ai_before(index, match.start()):
+                        continue  # "the AI still does everything the editor did": the tool is no crew member
                     if read is not None:
                         if _risk(fact, read) > 0:
                             implied = cue.mention and read != "unsure"
