@@ -530,6 +530,12 @@ def _outweighed(readings: list[tuple[str, _Reading]]) -> list[tuple[str, _Readin
         # A topic denied in its own clause ("les rushes ne sortent pas de nos disques") is no use.
         denied_clauses = {r.clause for r in own if r.stated_here}
         own = [r for r in own if not (r.mention and _risk(fact, r.value) > 0 and r.clause in denied_clauses)]
+        # Words inside a longer safe statement are part of it: "compositing final" in "ils
+        # disparaissent tous au compositing final".
+        safe_spans = [r.evidence for r in own if r.stated_here]
+        own = [r for r in own if not (_risk(fact, r.value) > 0 and any(
+            s.start <= r.evidence.start and r.evidence.end <= s.end and (s.start, s.end) != (r.evidence.start, r.evidence.end)
+            for s in safe_spans))]
         risky = [r for r in own if _risk(fact, r.value) > 0]
         stated_safe = any(_risk(fact, r.value) == 0 and not r.implied for r in own)
         if risky and stated_safe and all(r.implied for r in risky):
