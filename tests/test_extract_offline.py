@@ -1082,3 +1082,19 @@ def test_people_keeping_their_work_beside_a_tool_still_reads_no() -> None:
 )
 def test_dev_extra19_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+def test_a_clause_about_temporary_work_puts_nothing_on_screen() -> None:
+    assert facts("Not a main character, it's a throwaway pigeon in the background of one previs shot.").get(
+        "final_deliverable") != "yes"
+    assert facts("We'd generate generic crowd noise for the previs; our sound team records the real crowd later.").get(
+        "final_deliverable") != "yes"
+    # a final placement named in the clause still counts
+    assert facts("Generated skies for the previs, and the best ones stay in the final cut.")["final_deliverable"] == "yes"
+    # and whose work it takes is still stated
+    assert facts("The producers want AI-generated boards from the animatic instead of our storyboard artists.")[
+        "union_work_impact"] == "yes"
+
+
+def test_the_leads_faces_put_on_characters_is_likeness() -> None:
+    assert facts("The previs team wants to put our two leads' faces on the previs characters.")["talent_likeness"] == "yes"

@@ -49,6 +49,10 @@ _WINDOW_AFTER = 4  # words after it ("the final cut will not include …")
 # Facts about what reaches the screen: a clause saying people make it, with no AI in it,
 # does not state them for the AI output.
 _ON_SCREEN = frozenset({"final_deliverable", "key_creative_element"})
+# Where the output goes: a clause about previs or a temp track that names no final placement
+# does not put it on screen (see temp_only in _read). Whose work it takes is still stated there
+# ("AI boards instead of our storyboard artists").
+_TEMP_SCOPED = frozenset({"final_deliverable"})
 _TOOL_FACTS = frozenset({"tool_trains_on_inputs", "enterprise_environment"})
 _NEAR_NEGATION = 5  # words before a cue in which a negation states its opposite outright
 _MAX_EVIDENCE = 3
@@ -130,6 +134,8 @@ class Patterns:
     whole_denial: re.Pattern[str]
     undecided: re.Pattern[str]
     hypothetical: re.Pattern[str]
+    temporary_work: re.Pattern[str]
+    final_placement: re.Pattern[str]
     tool_behaviour: re.Pattern[str]
     replaced_by: re.Pattern[str]
     talked_about: re.Pattern[str]
@@ -193,6 +199,8 @@ def _load(lang: str, path: Path) -> Patterns:
         whole_denial=words("whole_denial"),
         undecided=words("undecided"),
         hypothetical=words("hypothetical"),
+        temporary_work=words("temporary_work"),
+        final_placement=words("final_placement"),
         tool_behaviour=words("tool_behaviour"),
         replaced_by=words("replaced_by"),
         talked_about=words("talked_about"),
@@ -418,6 +426,17 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
             )
         return context[index]
 
+    temp_clauses: dict[int, bool] = {}
+
+    def temp_only(index: int) -> bool:
+        # The clause is about temporary work (previs, an animatic, a temp track) and names no
+        # place in the final product: what it describes stays in that work.
+        if index not in temp_clauses:
+            clause = folded[spans[index][0]: spans[index][1]]
+            temp_clauses[index] = any(p.temporary_work.search(clause) for p in pattern_sets) and not any(
+                p.final_placement.search(clause) for p in pattern_sets)
+        return temp_clauses[index]
+
     def ai_before(index: int, position: int) -> bool:
         # An AI named just before the cue, with no person in between, is its subject: "the AI
         # still does everything" (not "ChatGPT drafts it and she still writes every word").
@@ -492,6 +511,8 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     if read is not None and replacement is not None and match.start() >= replacement \
                             and _risk(fact, read) > 0:
                         continue  # names the human-made replacement or a subject, not the AI use
+                    if read is not None and fact in _TEMP_SCOPED and _risk(fact, read) > 0 and temp_only(index):
+                        continue  # "a pigeon in the background of one previs shot": previs is not the cut
                     if read is not None and people_only and fact in _ON_SCREEN and _risk(fact, read) > 0:
                         continue  # what people make reaches the screen, not the AI output
                     if read is not None and fact == "union_work_impact" and _risk(fact, read) == 0 \
