@@ -557,9 +557,9 @@ def test_only_netflix_s_agreement_settles_training_by_itself(text: str, expected
      "lip-sync dubbing. Nothing from the show goes in.", {"performance_alteration": None, "talent_likeness": None}),
     ("On demanderait à une IA de résumer les conditions générales publiées par trois studios de VF.",
      {"final_deliverable": None}),
-    # a department and a spreadsheet point both ways: the question is asked
+    # the writer's department is no localisation product: the spreadsheet says where the work stays
     ("Our localisation coordinator would use Copilot for formulas in her vendor-tracking spreadsheet.",
-     {"final_deliverable": None}),
+     {"final_deliverable": "no"}),
     ("The German dub director would rather have AI generate the efforts than get the dubbing actors back in.",
      {"union_work_impact": "yes"}),
     ("Set dec would upload photos of the dressed flat to Runway on the art director's own account.",
@@ -1098,3 +1098,20 @@ def test_a_clause_about_temporary_work_puts_nothing_on_screen() -> None:
 
 def test_the_leads_faces_put_on_characters_is_likeness() -> None:
     assert facts("The previs team wants to put our two leads' faces on the previs characters.")["talent_likeness"] == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the people and paperwork around localisation are no localisation product
+        ("AI use: dub QC checklist drafted with Claude for new QC staff.", {"final_deliverable": None}),
+        ("Pour le casting voix de la VF, la DA voudrait qu'une IA l'aide à formuler ses fiches de rôle.",
+         {"final_deliverable": None}),
+        ("Le service doublage aimerait s'en servir pour des trucs de planning.", {"final_deliverable": None}),
+        # the product itself still implies the deliverable
+        ("We'd machine-translate the Portuguese subtitles with an LLM.", {"final_deliverable": "yes"}),
+        ("Doublage IA de la saison 2 avec les voix clonées de nos comédiens.", {"final_deliverable": "yes"}),
+    ],
+)
+def test_localisation_topics_mean_the_product_not_the_team(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
