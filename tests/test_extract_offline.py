@@ -1115,3 +1115,27 @@ def test_the_leads_faces_put_on_characters_is_likeness() -> None:
 )
 def test_localisation_topics_mean_the_product_not_the_team(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The face-replacement idea is dead. The stunt double stays as shot.", {"talent_likeness": None}),
+        ("The director floated cloning Imogen's voice for wild lines; that's off the table.", {"talent_likeness": None}),
+        ("L'idée du clonage de voix est abandonnée : Julien refait ses sons en post-synchro.", {"talent_likeness": None}),
+        ("Nothing gets uploaded anywhere, it just processes the dialogue stems for the final mix.",
+         {"final_deliverable": "yes"}),
+        ("nope nada zip on personal data. cast deets stay out of it", {"personal_data": "no"}),
+        ("does greenlight cover AI upscaling?? asking for a friend", {"final_deliverable": None}),
+        ("I'll ask the vendor whether their model keeps uploads.", {"tool_trains_on_inputs": None}),
+        ("Our scout wants the free tier of Gemini to draft letters asking farmers whether we can film.",
+         {"enterprise_environment": "no"}),
+        ("The editor generated shots of water rising to cut in under the interviews. No on-screen label.",
+         {"misleading_content": "yes", "final_deliverable": "yes"}),
+        ("Showrunner wants NotebookLM to boil the bible down. Her own Google account.", {"enterprise_environment": "no"}),
+        ("On voudrait adoucir l'intonation de Léa sur la dernière réplique. Elle n'est pas au courant.",
+         {"performance_alteration": "yes", "talent_consent": "no"}),
+    ],
+)
+def test_dev_extra22_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)

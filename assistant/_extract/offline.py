@@ -135,6 +135,7 @@ class Patterns:
     undecided: re.Pattern[str]
     hypothetical: re.Pattern[str]
     temporary_work: re.Pattern[str]
+    abandoned: re.Pattern[str]
     final_placement: re.Pattern[str]
     tool_behaviour: re.Pattern[str]
     replaced_by: re.Pattern[str]
@@ -200,6 +201,7 @@ def _load(lang: str, path: Path) -> Patterns:
         undecided=words("undecided"),
         hypothetical=words("hypothetical"),
         temporary_work=words("temporary_work"),
+        abandoned=words("abandoned"),
         final_placement=words("final_placement"),
         tool_behaviour=words("tool_behaviour"),
         replaced_by=words("replaced_by"),
@@ -262,6 +264,21 @@ def clauses(folded: str, pattern_sets: tuple[Patterns, ...]) -> Iterator[tuple[i
 _NEGATIVE_OPENING = re.compile(
     r"\W*(?:and |et |but |mais )?(?:none|nothing|no one|nobody|neither|rien|aucun|aucune|personne n)\b", re.IGNORECASE
 )
+
+
+# A new statement after a comma ends a negative opening's reach: "Nothing gets uploaded anywhere,
+# it just processes the dialogue stems for the final mix."
+_NEW_STATEMENT = re.compile(
+    r",\s+(?:it|he|she|they|we|i|but|so|il|elle|ils|elles|on|nous|mais|donc)\s+(?!(?:not|never|pas|ne|n')\b)", re.IGNORECASE)
+
+
+def opening_governs(plain: str, position: int) -> bool:
+    """Whether the clause's negative opening ("None of these…", "Rien de généré…") reaches a
+    cue at `position` in the clause."""
+    if _NEGATIVE_OPENING.match(plain) is None:
+        return False
+    cut = _NEW_STATEMENT.search(plain)
+    return cut is None or position < cut.start()
 
 
 # A checklist line answered in the negative: "People, voices, performances: none."
@@ -476,7 +493,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     # a cue's own filler words can hold the negation: "s'entraîne pas sur nos contenus"
                     any(p.negation.search(before) or p.negation.search(after) or p.negation.search(inside)
                         for p in pattern_sets)
-                    or _NEGATIVE_OPENING.match(plain) is not None
+                    or opening_governs(plain, match.start() - start)
                     or _NEGATIVE_ANSWER.match(rest) is not None
                     or _CROSS_MARK.search(plain) is not None
                 )
@@ -488,7 +505,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 near_negation = negated and (
                     any(p.negation.search(" ".join(before.split()[-_NEAR_NEGATION:])) or p.negation.search(after)
                         or p.negation.search(inside) for p in pattern_sets)
-                    or _NEGATIVE_OPENING.match(plain) is not None
+                    or opening_governs(plain, match.start() - start)
                     or _NEGATIVE_ANSWER.match(rest) is not None
                     or _CROSS_MARK.search(plain) is not None
                 )
@@ -629,6 +646,19 @@ def _without_news_topics(folded: str, readings: list[tuple[str, _Reading]],
     return [(fact, r) for fact, r in readings if not (r.mention and _risk(fact, r.value) > 0 and in_news(r))]
 
 
+def _without_abandoned_ideas(folded: str, readings: list[tuple[str, _Reading]],
+                             pattern_sets: tuple[Patterns, ...]) -> list[tuple[str, _Reading]]:
+    """Drop the risky readings of sentences that say the idea was dropped ("The face-replacement
+    idea is dead", « l'idée du clonage de voix est abandonnée »): it is no longer the use. Its
+    safe value is not read either; the question is asked if nothing else states it."""
+    dropped = [(m.start(), m.end()) for m in _SENTENCE.finditer(folded)
+               if any(p.abandoned.search(m.group(0)) for p in pattern_sets)]
+    if not dropped:
+        return readings
+    return [(fact, r) for fact, r in readings
+            if not (_risk(fact, r.value) > 0 and any(a <= r.evidence.start < b for a, b in dropped))]
+
+
 def _summary(text: str) -> str:
     first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
     first = " ".join(first.split())
@@ -656,6 +686,7 @@ def extract_offline(text: str) -> UsageDeclaration:
         # No use is declared yet: a topic named in passing ("for the trailer") implies nothing.
         readings = [(fact, reading) for fact, reading in readings if not reading.mention]
     readings = _without_news_topics(folded, readings, pattern_sets)
+    readings = _without_abandoned_ideas(folded, readings, pattern_sets)
     instructed = any(p.instruction.search(folded) for p in every_set)
     # An instruction that only asks for more caution ("classify as approval required") is a
     # red-team test, not an attempt to look safe: the description around it is read as usual.
