@@ -1139,3 +1139,27 @@ def test_localisation_topics_mean_the_product_not_the_team(text: str, expected: 
 )
 def test_dev_extra22_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Les ciels sont générés dans Runway. On verra à l'étalo s'ils restent.", {"final_deliverable": "unsure"}),
+        ("Pour l'enterrement, l'orgue serait généré par Udio plutôt que de faire venir un organiste.",
+         {"union_work_impact": "yes"}),
+        ("Le robot, c'est notre perso principal : sa voix serait 100 % synthétique, sans comédien derrière.",
+         {"key_creative_element": "yes", "union_work_impact": "yes"}),
+        ("Pas de noms, pas d'allergies de personne, pas de scénario.", {"personal_data": "no"}),
+        ("Pour convaincre la mairie, des vues générées, jamais tournées.", {"performance_alteration": None}),
+        ("Il n'est pas exclu qu'on garde la maquette Suno pour le générique de fin.", {"final_deliverable": "unsure"}),
+        ("Le presta doit me dire d'ici vendredi si leur outil conserve nos fichiers ; je vous redis.",
+         {"tool_trains_on_inputs": None}),
+        ("Animatique sur Runway, contrat entreprise sans entraînement.", {"enterprise_environment": "yes"}),
+        ("La régie voudrait mettre la fiche technique dans un assistant IA pour les cartes de vœux.",
+         {"personal_data": "yes"}),
+        ("Le doublage se fait en studio, avec des comédiens, comme toujours. On peut faire traduire nos mails par une IA ?",
+         {"final_deliverable": None}),
+    ],
+)
+def test_dev_extra21_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
