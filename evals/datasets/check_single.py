@@ -65,7 +65,7 @@ DECISIONS = ("low_risk", "approval_required", "needs_info")
 REQUIRED_KEYS = {"id", "lang", "text", "facts", "decision", "tags"}
 OPTIONAL_KEYS = {"note"}
 ID_RE = re.compile(r"^s-(en|fr)-\d{3}$")
-EXTRA_ID_RE = re.compile(r"^[abcefghijklmnopqtuvwxyz]-(en|fr)-\d{3}$")
+EXTRA_ID_RE = re.compile(r"^[abcdefghijklmnopqtuvwxyz]-(en|fr)-\d{3}$")
 EXTRA_GLOB = "dev_*.jsonl"
 """Extra dev cases beside dev.jsonl: read as dev by the eval runner, never re-split."""
 
