@@ -1163,3 +1163,25 @@ def test_dev_extra22_phrasings(text: str, expected: dict) -> None:
 )
 def test_dev_extra21_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Could we animate those photos into ten seconds of 'archive' and cut it between the real reels?",
+         {"misleading_content": "yes", "final_deliverable": "yes"}),
+        ("Le monteur propose de le générer avec Veo et de l'intercaler entre les vraies images en caméra thermique.",
+         {"misleading_content": "yes", "final_deliverable": "yes"}),
+        ("The AE wants to fix it with Descript Overdub so he says it cleanly in the final.",
+         {"talent_likeness": "yes", "performance_alteration": "yes"}),
+        ("Production office: Copilot would turn the HR spreadsheet into next month's rota.", {"personal_data": "yes"}),
+        ("Union work = unaffected, the scenic painters do the real surfaces.", {"union_work_impact": "no"}),
+        ("Re dubbing: we are NOT replacing dubbing actors. Still figuring out what the AI part would be.",
+         {"final_deliverable": None}),
+        ("On prendrait des morceaux Suno à la place de la musique originale du compositeur.",
+         {"union_work_impact": "yes"}),
+        ("Je ne sais pas s'il y a mis les numéros perso et les adresses.", {"personal_data": "unsure"}),
+    ],
+)
+def test_dev_extra20_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)

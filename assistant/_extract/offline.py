@@ -292,7 +292,7 @@ _ANSWER_NO = (r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|false|nei
 # prompts only: no set photos").
 _NEGATIVE_ANSWER = re.compile(
     r"(?:[^.:?!|]{0,100}?\?|(?:(?!,\s*(?:from|with|which|that|for|to|so|but|because|using|via|through|avec|pour|qui"
-    r"|que|mais|car)\b)[^.:?!|]){0,50}?[:|])"
+    r"|que|mais|car)\b)[^.:?!|=]){0,50}?[:|=])"
     rf"\s*(?:\|\s*)?(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b", re.IGNORECASE
 )
 
@@ -317,6 +317,9 @@ _LABEL = re.compile(
 )
 
 
+# "Re dubbing: …", "Subject: localisation", « Objet : doublage » name the message's subject.
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:re|subject|objet|about|concernant|sujet)\s*:?\s*$", re.IGNORECASE)
+
 _FIELD_NAME = re.compile(r"(?:department|dept|departement|service)\s*:\s*$", re.IGNORECASE)
 
 
@@ -325,6 +328,7 @@ def _is_label(folded: str, match: re.Match[str], labels: re.Pattern[str]) -> boo
     before = folded[line_start: match.start()]
     if _FIELD_NAME.search(before) and labels.fullmatch(match.group(0)):
         return True  # "Department: set decoration" names the writer's department
+    before = _SUBJECT_PREFIX.sub("", before)
     return (
         not before.strip(" \t-*#>•")
         and labels.fullmatch(match.group(0)) is not None
