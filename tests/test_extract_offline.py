@@ -1185,3 +1185,15 @@ def test_dev_extra21_phrasings(text: str, expected: dict) -> None:
 )
 def test_dev_extra20_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+def test_ai_storyboards_alone_do_not_say_whose_work_is_taken() -> None:
+    assert "union_work_impact" not in facts("Quick one: AI storyboards for the car chase previs. Nothing goes in the cut.")
+    # the artists named as replaced still do
+    assert facts("The producers want to replace the second-pass boards with AI-generated boards instead of our "
+                 "storyboard artists.")["union_work_impact"] == "yes"
+
+
+def test_an_ai_only_looking_for_leads_keeps_out_of_the_cut() -> None:
+    assert facts("Les affiches seront dessinées par notre graphiste. L'IA ne sert qu'à chercher des pistes.")[
+        "final_deliverable"] == "no"
