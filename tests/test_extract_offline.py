@@ -1199,3 +1199,25 @@ def test_ai_storyboards_alone_do_not_say_whose_work_is_taken() -> None:
 def test_an_ai_only_looking_for_leads_keeps_out_of_the_cut() -> None:
     assert facts("Les affiches seront dessinées par notre graphiste. L'IA ne sert qu'à chercher des pistes.")[
         "final_deliverable"] == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The handout stays at the studio, and it creates nothing for the show.", {"key_creative_element": "no"}),
+        ("It makes nothing for the film, shows no one and alters no performance.",
+         {"key_creative_element": "no", "talent_likeness": "no"}),
+        ("Nothing in it pretends to be something it isn't.", {"misleading_content": "no"}),
+        ("She'll leave out everyone's names and emails and adds the guest list herself.", {"personal_data": "no"}),
+        ("She'll throw out anything that looks like an existing brand.", {"protected_output": "no"}),
+        ("We'd never have hired a translator for four lines.", {"union_work_impact": "no"}),
+        ("The invite isn't part of the show or its marketing.", {"final_deliverable": "no"}),
+        ("Every temp track is swapped out before the final mix.", {"final_deliverable": "no"}),
+        ("Two generated images of a flooded street to sit among the real archive stills.",
+         {"misleading_content": "yes", "final_deliverable": "yes"}),
+        # a picture that does not change is no statement about the cut
+        ("The studio would time-stretch the dub lines; nothing in the picture changes.", {"final_deliverable": "yes"}),
+    ],
+)
+def test_dev_extra14_english_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
