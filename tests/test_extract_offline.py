@@ -740,6 +740,30 @@ def test_a_broken_pattern_file_names_the_file(tmp_path, monkeypatch) -> None:
         offline.load_patterns.cache_clear()
 
 
+def test_a_broken_cue_merged_with_others_is_named(tmp_path, monkeypatch) -> None:
+    # Cues that set the same facts share one regex; a broken one must still be named.
+    import shutil
+
+    import yaml
+
+    from assistant import _knowledge
+    from assistant._extract import offline
+
+    root = _knowledge.knowledge_dir()
+    shutil.copytree(root, tmp_path / "knowledge")
+    path = tmp_path / "knowledge/patterns/fr.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["cues"].append({"match": ["doublage (", "vf"], "sets": {"final_deliverable": "yes"}})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    monkeypatch.setenv("GREENLIGHT_KNOWLEDGE_DIR", str(tmp_path / "knowledge"))
+    offline.load_patterns.cache_clear()
+    try:
+        with pytest.raises(KnowledgeError, match=rf"cues #{len(data['cues'])}: invalid regular expression"):
+            offline.load_patterns()
+    finally:
+        offline.load_patterns.cache_clear()
+
+
 def test_a_cue_written_with_capitals_is_refused_with_the_fix() -> None:
     # Cues are matched case-sensitively on the lower-cased text (faster); a capital outside
     # "(?-i:…)" would silently never match, so loading says where it is and what to do.

@@ -88,22 +88,35 @@ def fold(text: str) -> str:
 _CASED = "(?-i:"  # a pattern that needs the text's capitals ("(?-i:[A-Z])\\w+'s voice")
 
 
-def _compile(pattern: str, where: str, path: Path, lower_text: bool = False) -> re.Pattern[str]:
-    """Compile a pattern with word edges. `lower_text`: a cue pattern matched against the
+_EDGE_BEFORE = r"(?<![\w-])"
+_EDGE_AFTER = r"(?![\w-])"
+
+
+def _edged(pattern: str, where: str, path: Path, lower_text: bool = False) -> tuple[str, int]:
+    """A pattern with word edges, and its flags. `lower_text`: a cue pattern matched against the
     lower-cased text, case-sensitively, which is about a third faster than ignoring case; a
     pattern that needs capitals keeps ignoring case and is matched against the folded text."""
     flags = 0 if lower_text and _CASED not in pattern else re.IGNORECASE
     if not flags and re.search(r"[A-Z]", re.sub(r"\\.", "", pattern)):
         raise KnowledgeError(f"{where}: write patterns in lower case (capitals only inside {_CASED}…))", path=path)
+    # Word edges are added here so pattern files stay readable.
+    return f"{_EDGE_BEFORE}(?:{pattern}){_EDGE_AFTER}", flags
+
+
+def _compile(pattern: str, where: str, path: Path, lower_text: bool = False) -> re.Pattern[str]:
+    source, flags = _edged(pattern, where, path, lower_text)
     try:
-        # Word edges are added here so pattern files stay readable.
-        return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", flags)
+        return re.compile(source, flags)
     except re.error as exc:
         raise KnowledgeError(f"{where}: invalid regular expression {pattern!r} ({exc})", path=path) from exc
 
 
 def _alternation(patterns: Iterable[str], where: str, path: Path, lower_text: bool = False) -> re.Pattern[str]:
-    return _compile("|".join(f"(?:{p})" for p in patterns), where, path, lower_text)
+    return _compile(_joined(patterns), where, path, lower_text)
+
+
+def _joined(patterns: Iterable[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
 
 
 def _lower_same_length(folded: str) -> str:
@@ -134,6 +147,7 @@ class Patterns:
     """One language's pattern set, validated."""
 
     lang: str
+    # Cues that set the same facts the same way share one regex (see _merged).
     cues: tuple[Cue, ...]
     negation: re.Pattern[str]
     doubt: re.Pattern[str]
@@ -172,7 +186,7 @@ def _load(lang: str, path: Path) -> Patterns:
             raise KnowledgeError(f"`{key}` must be a non-empty list of patterns", path=path)
         return _alternation(items, key, path)
 
-    cues: list[Cue] = []
+    cues: list[_CueSpec] = []
     for index, entry in enumerate(raw.get("cues") or []):
         where = f"cues #{index + 1}"
         if not isinstance(entry, dict) or "match" not in entry or "sets" not in entry:
@@ -187,10 +201,10 @@ def _load(lang: str, path: Path) -> Patterns:
         only_negated = bool(entry.get("only_negated", False))
         if only_negated and any(value != "yes" for value in sets.values()):
             raise KnowledgeError(f"{where}: an `only_negated` cue sets facts to \"yes\" (its negation reads \"no\")", path=path)
-        pattern = _alternation(matches, where, path, lower_text=True)
-        cues.append(Cue(pattern, dict(sets), bool(entry.get("negatable", True)),
-                        only_negated, bool(entry.get("mention", False)), bool(entry.get("negated_by_tool_behaviour", True)),
-                        not pattern.flags & re.IGNORECASE))
+        source = _joined(matches)
+        _, flags = _edged(source, where, path, lower_text=True)
+        cues.append(_CueSpec(where, source, flags, dict(sets), bool(entry.get("negatable", True)), only_negated,
+                             bool(entry.get("mention", False)), bool(entry.get("negated_by_tool_behaviour", True))))
     tools = tuple(
         (_compile(tool["match"], f"tools {tool.get('name')}", path), tool["name"], tuple(tool.get("media", ())))
         for tool in raw.get("tools") or []
@@ -200,7 +214,7 @@ def _load(lang: str, path: Path) -> Patterns:
     )
     return Patterns(
         lang=lang,
-        cues=tuple(cues),
+        cues=_merged(cues, path),
         negation=words("negation"),
         doubt=words("doubt"),
         modal_doubt=words("modal_doubt"),
@@ -226,6 +240,48 @@ def _load(lang: str, path: Path) -> Patterns:
         tools=tools,
         stages=stages,
     )
+
+
+@dataclass(frozen=True)
+class _CueSpec:
+    """A cue as the pattern file writes it, before merging."""
+
+    where: str
+    source: str  # the pattern, without the word edges
+    flags: int
+    sets: Mapping[str, str]
+    negatable: bool
+    only_negated: bool
+    mention: bool
+    negated_by_tool_behaviour: bool
+
+    def key(self) -> tuple[object, ...]:
+        return (tuple(sorted(self.sets.items())), self.negatable, self.only_negated, self.mention,
+                self.negated_by_tool_behaviour, self.flags)
+
+
+def _merged(specs: list[_CueSpec], path: Path) -> tuple[Cue, ...]:
+    """Cues that set the same facts the same way, merged into one alternation (in file order):
+    a third of the regex scans, half the time. Where two merged cues overlap in a text the scan
+    finds one match; both would set the same facts, so the reading is the same."""
+    groups: dict[tuple[object, ...], list[_CueSpec]] = {}
+    for spec in specs:
+        groups.setdefault(spec.key(), []).append(spec)
+    merged = []
+    for same in groups.values():
+        first = same[0]
+        try:
+            pattern = re.compile(f"{_EDGE_BEFORE}(?:{_joined(spec.source for spec in same)}){_EDGE_AFTER}", first.flags)
+        except re.error:
+            for spec in same:  # name the entry at fault
+                try:
+                    re.compile(spec.source, spec.flags)
+                except re.error as exc:
+                    raise KnowledgeError(f"{spec.where}: invalid regular expression ({exc})", path=path) from exc
+            raise
+        merged.append(Cue(pattern, first.sets, first.negatable, first.only_negated, first.mention,
+                          first.negated_by_tool_behaviour, not first.flags & re.IGNORECASE))
+    return tuple(merged)
 
 
 @functools.cache
