@@ -4,9 +4,8 @@ extra dev cases of single/dev_*.jsonl such as dev_extra.jsonl).
 What it checks, for every line of every file:
   - the line is a JSON object with exactly the keys id, lang, text, facts, decision, tags
     and optionally note;
-  - ids are unique across all files and look like s-<lang>-NNN (x-<lang>-NNN,
-    y-<lang>-NNN, z-<lang>-NNN, w-<lang>-NNN, v-<lang>-NNN, u-<lang>-NNN, t-<lang>-NNN, p-<lang>-NNN, n-<lang>-NNN, o-<lang>-NNN, m-<lang>-NNN, l-<lang>-NNN, j-<lang>-NNN, k-<lang>-NNN or q-<lang>-NNN in
-    the extra dev files, one letter per later writer),
+  - ids are unique across all files and look like s-<lang>-NNN (<letter>-<lang>-NNN in the
+    extra dev files, one letter per later writer: any of EXTRA_ID_RE's, a-z but r and s),
     lang being en or fr;
   - fact names are the thirteen of assistant._declaration.FACT_NAMES and values are
     "yes", "no" or "unsure" (a fact that is not stated is left out, never null);
@@ -114,7 +113,9 @@ def validate(case: dict) -> list[str]:
     extra = case["_split"] not in SPLITS
     match = (EXTRA_ID_RE if extra else ID_RE).match(str(case["id"]))
     if not match:
-        problems.append(f"{where}: id must look like {'j-/k-/l-/m-/n-/o-/p-/q-/t-/u-/v-/w-/x-/y-/z-' if extra else 's-'}en-001 or {'j-/k-/l-/m-/n-/o-/p-/q-/t-/u-/v-/w-/x-/y-/z-' if extra else 's-'}fr-001")
+        prefix = "<letter>-" if extra else "s-"
+        problems.append(f"{where}: id must look like {prefix}en-001 or {prefix}fr-001"
+                        + (" (a letter a-z other than r and s)" if extra else ""))
     elif match.group(1) != case["lang"]:
         problems.append(f"{where}: id language does not match lang {case['lang']!r}")
     if not isinstance(case["text"], str) or not case["text"].strip():
