@@ -1245,3 +1245,31 @@ def test_an_ai_only_looking_for_leads_keeps_out_of_the_cut() -> None:
 )
 def test_dev_extra14_english_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le détourage automatique de Resolve, c'est de l'IA générative ? Il faut le déclarer ?", {"final_deliverable": None}),
+        ("pls advise re subtitles for the deliverables, we wanna use AI somewhere in there", {"final_deliverable": None}),
+        ("Si le comédien donne son accord écrit pour un double numérique, faut-il quand même votre validation ?",
+         {"talent_likeness": None}),
+        ("Agency pitch: start from each lead's unit photography and let the AI generate new backdrops. These are the "
+         "launch posters.", {"talent_likeness": "yes", "final_deliverable": "yes"}),
+        ("Sky replacement on 40 exterior plates: all of these are finals going into the delivered episodes.",
+         {"final_deliverable": "yes", "proprietary_material": "yes"}),
+        ("The vendor offers an AI pass that reshapes our actors' mouths to the Spanish lines. No idea if the cast "
+         "deals cover that.", {"performance_alteration": "yes", "talent_consent": "unsure"}),
+        ("Second unit idea: skip the boom operator and rebuild the dialogue with an AI tool.", {"union_work_impact": "yes"}),
+        # a temp track takes no one's work
+        ("Musique temporaire générée pour le bout-à-bout, sans citer aucun artiste.", {"union_work_impact": None}),
+        ("Tout se passe bien, et on a même un peu d'avance sur le plan de travail.", {"third_party_material": None}),
+        ("The checklist is an internal PDF on our server, never seen on screen.", {"proprietary_material": None}),
+        ("Au lieu des douze danseurs prévus, on en garderait trois et l'IA générerait les autres.",
+         {"union_work_impact": "yes"}),
+        ("Je ne suis pas sûre que les noms aient été retirés du tableau qu'on ferait analyser par l'IA.",
+         {"personal_data": "unsure"}),
+    ],
+)
+def test_dev_extra24_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)

@@ -602,7 +602,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     if read is not None and people_only and fact in _ON_SCREEN and _risk(fact, read) > 0:
                         continue  # what people make reaches the screen, not the AI output
                     if read is not None and fact == "union_work_impact" and _risk(fact, read) == 0 \
-                            and ai_before(index, match.start()):
+                            and not _PERSON.match(match.group(0)) and ai_before(index, match.start()):
                         continue  # "the AI still does everything the editor did": the tool is no crew member
                     if read is not None:
                         if _risk(fact, read) > 0:
