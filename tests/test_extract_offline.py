@@ -1273,3 +1273,28 @@ def test_dev_extra14_english_phrasings(text: str, expected: dict) -> None:
 )
 def test_dev_extra24_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("None of it reaches the screen; the writers write the episodes themselves.", {"union_work_impact": "no"}),
+        ("ChatGPT would write the episodes from our outlines.", {"union_work_impact": "yes"}),
+        # the people the tool replaces are not its subject
+        ("It also means we won't need to bring the storyboard artist in.", {"union_work_impact": "yes"}),
+        ("La directrice de casting aimerait qu'un outil analyse les self-tapes pour écarter d'office les accents.",
+         {"talent_likeness": "yes"}),
+        ("Audio description: our describers want a list of neutral verbs. The list is a desk aid, never voiced or delivered.",
+         {"final_deliverable": "no"}),
+        ("Audio description: an LLM would write the first draft of the AD scripts from the locked episodes.",
+         {"final_deliverable": "yes", "proprietary_material": "yes"}),
+        ("For the look book, frames generated 'like a Gregory Crewdson photograph'.", {"third_party_material": "yes"}),
+        ("Lookbook interne fait avec Canva. Je ne sais plus si on a Canva Pro ou l'offre Entreprise.",
+         {"enterprise_environment": "unsure"}),
+        ("Les affiches générées ne servent qu'aux essais caméra ; le graphiste les remplace avant le tournage.",
+         {"final_deliverable": "no"}),
+        ("Une IA traduirait ses répliques de la VO en gardant sa voix.", {"talent_likeness": "yes"}),
+    ],
+)
+def test_dev_extra23_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)

@@ -410,6 +410,14 @@ _PERSON = re.compile(
     r"\b(?:she|he|they|we|i|our|their|his|her|team|crew|elle|il|ils|elles|nous|je|notre|nos|leur|leurs|son|sa|ses"
     r"|personne|equipe)\b", re.IGNORECASE)
 
+_CREW = (r"(?:she|he|they|we|i|writers?|editors?|artists?|designers?|animators?|composers?|illustrators?|painters?|"
+         r"translators?|subtitlers?|actors?|crew|team|staff|elle|il|ils|elles|nous|je|scenaristes?|auteurs?|monteu(?:r|se)s?|"
+         r"graphistes?|animat(?:eur|rice)s?|compositeu(?:r|rice)s?|traduct(?:eur|rice)s?|comediens?|equipe)")
+_HUMAN_SUBJECT_END = re.compile(rf"\b{_CREW}\s+$", re.IGNORECASE)
+_HUMAN_SUBJECT_START = re.compile(rf"{_CREW}\s", re.IGNORECASE)
+_MAKING = re.compile(r"(?:writ|draft|generat|rewrit|compos|draw|paint|design|animat|translat|ecri|redig|dessin|peign|tradu)\w*",
+                     re.IGNORECASE)
+
 _CLAUSE_STARTERS = frozenset(
     "so then we we'll we'd i i'll they it it's he she but and-then because since "
     "alors donc puis nous je il elle ils elles mais car "
@@ -523,6 +531,17 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 p.final_placement.search(clause) for p in pattern_sets)
         return temp_clauses[index]
 
+    def people_do_it(match: re.Match[str]) -> bool:
+        # The crew as the subject of the cue's verb: "the writers write the episodes themselves".
+        # Only for cues that name the making itself ("write the episodes"): in "we won't need to
+        # bring the storyboard artist in", the people are the ones the tool replaces.
+        before = folded[max(0, match.start() - 40): match.start()]
+        text = match.group(0)
+        start = _HUMAN_SUBJECT_START.match(text)
+        if start is not None:
+            return _MAKING.match(text, start.end()) is not None
+        return _HUMAN_SUBJECT_END.search(before) is not None and _MAKING.match(text) is not None
+
     def ai_before(index: int, position: int) -> bool:
         # An AI named just before the cue, with no person in between, is its subject: "the AI
         # still does everything" (not "ChatGPT drafts it and she still writes every word").
@@ -601,6 +620,9 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                         continue  # "a pigeon in the background of one previs shot": previs is not the cut
                     if read is not None and people_only and fact in _ON_SCREEN and _risk(fact, read) > 0:
                         continue  # what people make reaches the screen, not the AI output
+                    if read is not None and fact == "union_work_impact" and _risk(fact, read) > 0 \
+                            and people_do_it(match):
+                        continue  # "the writers write the episodes": people do the work the cue names
                     if read is not None and fact == "union_work_impact" and _risk(fact, read) == 0 \
                             and not _PERSON.match(match.group(0)) and ai_before(index, match.start()):
                         continue  # "the AI still does everything the editor did": the tool is no crew member
