@@ -5,7 +5,7 @@ What it checks, for every line of every file:
   - the line is a JSON object with exactly the keys id, lang, text, facts, decision, tags
     and optionally note;
   - ids are unique across all files and look like s-<lang>-NNN (<letter>-<lang>-NNN in the
-    extra dev files, one letter per later writer: any of EXTRA_ID_RE's, a-z but r and s),
+    extra dev files, one or two letters per later writer, not s- or r-: see EXTRA_ID_RE),
     lang being en or fr;
   - fact names are the thirteen of assistant._declaration.FACT_NAMES and values are
     "yes", "no" or "unsure" (a fact that is not stated is left out, never null);
@@ -64,7 +64,7 @@ DECISIONS = ("low_risk", "approval_required", "needs_info")
 REQUIRED_KEYS = {"id", "lang", "text", "facts", "decision", "tags"}
 OPTIONAL_KEYS = {"note"}
 ID_RE = re.compile(r"^s-(en|fr)-\d{3}$")
-EXTRA_ID_RE = re.compile(r"^[abcdefghijklmnopqtuvwxyz]-(en|fr)-\d{3}$")
+EXTRA_ID_RE = re.compile(r"^(?!s-|r-)[a-z]{1,2}-(en|fr)-\d{3}$")
 EXTRA_GLOB = "dev_*.jsonl"
 """Extra dev cases beside dev.jsonl: read as dev by the eval runner, never re-split."""
 
@@ -115,7 +115,7 @@ def validate(case: dict) -> list[str]:
     if not match:
         prefix = "<letter>-" if extra else "s-"
         problems.append(f"{where}: id must look like {prefix}en-001 or {prefix}fr-001"
-                        + (" (a letter a-z other than r and s)" if extra else ""))
+                        + (" (one or two letters a-z; not s- or r-)" if extra else ""))
     elif match.group(1) != case["lang"]:
         problems.append(f"{where}: id language does not match lang {case['lang']!r}")
     if not isinstance(case["text"], str) or not case["text"].strip():
