@@ -1317,3 +1317,30 @@ def test_dev_extra23_phrasings(text: str, expected: dict) -> None:
 )
 def test_dev_extra22_second_pass(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On n'a pas encore tranché entre tout faire à la main ou se faire aider par une IA. Vous conseillez quoi ?",
+         {"union_work_impact": None}),
+        ("Les images d'ambiance de la bible graphique seraient générées ; elles ne servent qu'en interne.",
+         {"proprietary_material": None}),
+        ("Une IA écrirait des scènes d'essai pour les auditions. Ces scènes ne seront jamais tournées.",
+         {"performance_alteration": None}),
+        ("Casting assistant wants ChatGPT to draft a polite reminder to actors about self-tape formats.",
+         {"talent_likeness": None}),
+        ("A casting director would sort the candidates' self-tapes with an AI.", {"talent_likeness": "yes"}),
+        ("Output stays on the camera cart; not filmed, not delivered.", {"final_deliverable": "no"}),
+        ("Placeholder growls for the temp mix; our sound designer replaces every one with her own recordings.",
+         {"proprietary_material": None, "union_work_impact": "no"}),
+        ("Our vendor might feed their model a few of our unreleased character turnarounds.",
+         {"proprietary_material": "unsure"}),
+        ("Les images de prévisu sont générées, mais si elles rendent bien, la réal aimerait en garder deux ou trois "
+         "comme plans de coupe.", {"final_deliverable": "unsure"}),
+        ("Je voudrais que Copilot compare les trois devis de location caméra qu'on a reçus.",
+         {"proprietary_material": "yes"}),
+    ],
+)
+def test_third_pass_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
