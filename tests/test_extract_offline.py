@@ -1344,3 +1344,33 @@ def test_dev_extra22_second_pass(text: str, expected: dict) -> None:
 )
 def test_third_pass_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sur les storyboards, le commissaire aurait directement la tête de Gérard Darmon.",
+         {"talent_likeness": "yes", "third_party_material": "yes"}),
+        ("The lead alien's concept: the director wants Tilda Swinton's cheekbones and eyes, prompted by name.",
+         {"third_party_material": "yes"}),
+        ("Storyboards in Krea on the studio's account. Whether the studio plan counts as enterprise, I couldn't tell you.",
+         {"enterprise_environment": "unsure"}),
+        ("Firefly via l'abonnement Adobe du studio. Est-ce la formule entreprise ? Personne ici n'a su me répondre.",
+         {"enterprise_environment": "unsure"}),
+        ("La foule est générée pour la prévisu, mais le réal voudrait garder deux plans larges tels quels au lieu de "
+         "convoquer les figurants.", {"final_deliverable": "yes", "union_work_impact": "yes"}),
+        ("Our set decorator wants colour palettes for a 1970s kitchen. Reference only, never printed or filmed.",
+         {"final_deliverable": "no"}),
+        ("For the scratch voices we'd clone our lead from his audition tape.", {"talent_likeness": "yes"}),
+        ("Casting would feed the shortlisted actors' headshots into an image generator.", {"personal_data": "yes"}),
+        ("Les motifs générés, on hésite : soit on les imprime pour le décor, soit l'ensemblière achète un vrai papier.",
+         {"final_deliverable": "unsure"}),
+        ("Our set decorator wants AI pastiches of real 70s covers, recognisable but slightly off.",
+         {"protected_output": "yes"}),
+        # the tool is no one who writes everything
+        ("Pour les sous-titres, l'IA écrit tout.", {"union_work_impact": None}),
+        ("Le lexique reste un outil de travail, et les scénaristes écrivent tout.", {"union_work_impact": "no"}),
+    ],
+)
+def test_dev_extra27_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
