@@ -1374,3 +1374,25 @@ def test_third_pass_phrasings(text: str, expected: dict) -> None:
 )
 def test_dev_extra27_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our scout photographs teenagers at the skatepark and wants to run the photos through an app that guesses "
+         "their age.", {"talent_likeness": "yes", "personal_data": "yes"}),
+        ("The casting assistant would put her sides (scenes 14 and 22 of the unshot pilot) through free DeepL.",
+         {"proprietary_material": "yes", "enterprise_environment": "no"}),
+        ("We'd let ChatGPT Plus name all ten episodes and put its titles on the title cards.",
+         {"enterprise_environment": "no", "final_deliverable": "yes"}),
+        ("Post would have AI generate different reactions on their faces for the other angles instead of shooting "
+         "more takes.", {"performance_alteration": "yes"}),
+        ("Is machine translation plus human post-editing for subtitles something we have to declare? Asking generally.",
+         {"union_work_impact": None}),
+        ("Dub scripts stay with our adapters. The AI would only build a pronunciation guide.", {"final_deliverable": None}),
+        ("On ferait lire leurs rôles par des clones de leurs voix tirés de leurs bandes démo.", {"talent_likeness": "yes"}),
+        ("Un modèle vierge de fiche mensurations, zéro nom, zéro donnée perso dedans.", {"personal_data": "no"}),
+    ],
+)
+def test_dev_extra25_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
