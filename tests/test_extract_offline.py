@@ -543,14 +543,16 @@ def test_implications_from_the_last_imitation_batches(text: str, expected: dict)
      {"enterprise_environment": "yes", "tool_trains_on_inputs": None}),
     ("We'd use ChatGPT Enterprise for the call-time template.",
      {"enterprise_environment": "yes", "tool_trains_on_inputs": None}),
-    # A Netflix enterprise agreement prevents training on inputs by itself.
-    ("We'd use the Netflix-onboarded enterprise assistant.", {"tool_trains_on_inputs": "no"}),
+    # Even a Netflix enterprise agreement is not read as a statement about training (G5 says such
+    # tools prevent it, but the producer is asked to confirm: a confident "no" must be said).
+    ("We'd use the Netflix-onboarded enterprise assistant.",
+     {"enterprise_environment": "yes", "tool_trains_on_inputs": None}),
     ("Google doesn't use our prompts or responses to train models under our agreement.",
      {"tool_trains_on_inputs": "no"}),
     ("L'outil image sous accord entreprise de la production, qui ne garde ni n'entraîne rien.",
      {"tool_trains_on_inputs": "no"}),
 ])
-def test_only_netflix_s_agreement_settles_training_by_itself(text: str, expected: dict) -> None:
+def test_training_is_read_only_when_said(text: str, expected: dict) -> None:
     assert_reads(text, expected)
 
 
@@ -1041,7 +1043,8 @@ def test_second_round_fresh_batch_phrasings(text: str, expected: dict) -> None:
         ("On ferait entendre les témoins avec des voix générées, sans préciser à l'écran que ce sont des voix de synthèse.",
          {"misleading_content": "yes"}),
         ("Le morceau serait généré par Udio, et c'est « La Danse des canards » à peine déguisée.", {"protected_output": "yes"}),
-        ("Elle écartera tout ce qui ressemblerait à une œuvre existante.", {"third_party_material": "no"}),
+        # what comes out, not what goes in: the input question stays open
+        ("Elle écartera tout ce qui ressemblerait à une œuvre existante.", {"third_party_material": None}),
         ("Le clonage de voix, ça passe par vous ? On n'a rien lancé, c'est une question de principe.", {"talent_likeness": None}),
         ("The agency would show the cast's lines without telling viewers that they're synthetic.", {"misleading_content": "yes"}),
     ],
@@ -1395,4 +1398,28 @@ def test_dev_extra27_phrasings(text: str, expected: dict) -> None:
     ],
 )
 def test_dev_extra25_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a resemblance denied is about the output: whether anyone's work goes in is still asked
+        ("Nothing that comes out resembles an existing painting, photo or film.",
+         {"third_party_material": None, "protected_output": "no"}),
+        ("Le résultat ne ressemble à aucune peinture, photo ou film existant.", {"third_party_material": None}),
+        ("No artists named and nothing that looks like existing work.", {"third_party_material": "no"}),
+        # a local tool keeps inputs in, but is not said to be enterprise-secured
+        ("An open-source model running locally on our workstation; it doesn't keep or train on anything.",
+         {"enterprise_environment": None, "tool_trains_on_inputs": "no"}),
+        # doubt the writer cannot resolve is "unsure", never a confident no
+        ("Les conditions sont floues : je n'arrive pas à savoir si l'éditeur garde nos images pour entraîner ses modèles.",
+         {"tool_trains_on_inputs": "unsure"}),
+        ("The terms are vague; I can't figure out whether they train on our uploads.", {"tool_trains_on_inputs": "unsure"}),
+        ("No retention or training under the contract.", {"proprietary_material": None}),
+        ("Aucune photo d'archive, aucun rush dans l'outil.", {"misleading_content": None}),
+    ],
+)
+def test_no_safe_reading_beyond_what_is_said(text: str, expected: dict) -> None:
+    # a fact read safe that the text does not state could let a use read as low risk
     assert_reads(text, expected)

@@ -307,13 +307,13 @@ def test_a_correction_in_the_panel_reassesses_at_once() -> None:
 
 def test_a_safe_fact_read_from_the_words_of_a_corrected_fact_is_asked_again() -> None:
     session = IntakeSession()
-    session.send("Mood boards only, on our Netflix-onboarded Firefly licence.")
+    session.send("Mood boards only, no de-ageing or face swap.")
     values = session.declaration.values()
-    assert values["enterprise_environment"] == "yes" and values["tool_trains_on_inputs"] == "no"
-    turn = session.correct("enterprise_environment", "no")
-    assert session.declaration.values()["tool_trains_on_inputs"] is None
-    assert [(c.fact, c.how) for c in turn.changes] == [("enterprise_environment", "control"),
-                                                       ("tool_trains_on_inputs", "withdrawn")]
+    assert values["talent_likeness"] == "no" and values["performance_alteration"] == "no"
+    turn = session.correct("talent_likeness", "yes")
+    assert session.declaration.values()["performance_alteration"] is None
+    assert [(c.fact, c.how) for c in turn.changes] == [("talent_likeness", "control"),
+                                                       ("performance_alteration", "withdrawn")]
     assert "asked again" in turn.reply
     assert turn.decision == "approval_required"
 

@@ -68,7 +68,7 @@ def test_correcting_a_fact_reassesses_at_once(app: AppTest) -> None:
     assert "NEEDS INFO" in card_text(app)
     for label in ["Talent likeness or voice", "Key creative element", "Third-party material", "Netflix-owned material",
                   "Personal data", "Performance alteration", "Union work", "Output resembles protected work",
-                  "Could pass as real"]:
+                  "Could pass as real", "Tool trains on inputs"]:
         selectbox(app, label).set_value("no").run()
         assert not app.exception
     assert len(app.success) == 1 and "LOW RISK" in app.success[0].value

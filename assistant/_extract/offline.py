@@ -405,6 +405,8 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
+# What the output looks like: the work named after it is the comparison, not an input.
+_RESEMBLANCE = re.compile(r"\b(?:resembl\w*|looks? like|looking like|sounds? like|ressembl\w*)\b", re.IGNORECASE)
 _AI_SUBJECT_WORDS = 6
 _PERSON = re.compile(
     r"\b(?:she|he|they|we|i|our|their|his|her|team|crew|elle|il|ils|elles|nous|je|notre|nos|leur|leurs|son|sa|ses"
@@ -616,6 +618,11 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     if read is not None and replacement is not None and match.start() >= replacement \
                             and _risk(fact, read) > 0:
                         continue  # names the human-made replacement or a subject, not the AI use
+                    if read is not None and fact == "third_party_material" and _risk(fact, read) == 0 \
+                            and _RESEMBLANCE.search(plain[: match.start() - start]):
+                        # "nothing resembles an existing film" says what comes out (protected_output),
+                        # not what goes in: the input question is still asked
+                        continue
                     if read is not None and fact in _TEMP_SCOPED and _risk(fact, read) > 0 and temp_only(index):
                         continue  # "a pigeon in the background of one previs shot": previs is not the cut
                     if read is not None and people_only and fact in _ON_SCREEN and _risk(fact, read) > 0:
