@@ -1423,3 +1423,29 @@ def test_dev_extra25_phrasings(text: str, expected: dict) -> None:
 def test_no_safe_reading_beyond_what_is_said(text: str, expected: dict) -> None:
     # a fact read safe that the text does not state could let a use read as low risk
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("| Tool | Claude, enterprise plan via our studio: no retention, no training |", {"enterprise_environment": "yes"}),
+        ("The script coordinator may use the enterprise ChatGPT workspace (studio contract: inputs not kept).",
+         {"enterprise_environment": "yes"}),
+        ("- not on a consumer account: it's the Netflix enterprise image tool", {"enterprise_environment": "yes"}),
+        ("- pas sur un compte grand public : c'est l'outil image de l'accord entreprise Netflix",
+         {"enterprise_environment": "yes"}),
+        ("11. Does the tool keep or train on inputs? No, per our Workspace enterprise terms.",
+         {"enterprise_environment": "yes", "tool_trains_on_inputs": "no"}),
+        ("No musician's voice is generated, and the composer's work is untouched.", {"third_party_material": None}),
+        ("> Élément clé ? Pourrait passer pour réel ?\nNi l'un ni l'autre.",
+         {"key_creative_element": "no", "misleading_content": "no"}),
+        ("L'assistant de l'accord d'entreprise (aucun entraînement sur nos requêtes, selon les termes du contrat).",
+         {"tool_trains_on_inputs": "no"}),
+        ("Selon le budget, on passera peut-être par l'IA pour les cartes animées, dans le film.",
+         {"final_deliverable": "unsure"}),
+        ("Our loop group records the real walla for the final mix, so nothing generated is heard in the show.",
+         {"final_deliverable": "no"}),
+    ],
+)
+def test_full_declarations_read_without_inventing_risk(text: str, expected: dict) -> None:
+    assert_reads(text, expected)

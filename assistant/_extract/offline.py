@@ -301,7 +301,9 @@ _CHECK_ANSWER = r"(?:no|none|nothing|n/a|yes|non|oui|aucune?|rien|neant|nul|null
 _SENTENCE_END = re.compile(
     # an abbreviation's point ("ep. 5", "l'ép. 5") ends no sentence
     r"(?:(?<!\bep)(?<!\beps)(?<!\bvol)(?<!\bref)(?<!\bapprox)[.!;\n]+"
-    r"|\?+(?!\s*(?:no|none|nothing|nope|neither|yes|yep|non|aucun|aucune|rien|oui|jamais|never|not|ni)\b))(?=\s|$)"
+    r"|\?+(?!\s*(?:no|none|nothing|nope|neither|yes|yep|non|aucun|aucune|rien|oui|jamais|never|not|ni)\b)"
+    # two short questions answered together: "Élément clé ? Pourrait passer pour réel ? Ni l'un ni l'autre."
+    r"(?![^?\n.]{1,60}\?\s*(?:[-•*>/]\s*)*(?:(?:a|r|answer|reponse)\s*:\s*)?(?:no|none|neither|non|aucun|aucune|rien|ni)\b))(?=\s|$)"
     # a parenthesis cuts, except on a checklist line it belongs to: "Real person (image, voice): none"
     rf"|\n|\s[-–—]\s|<<+|>>+|\((?![^()\n]*\)\s*:\s*{_CHECK_ANSWER})|\)(?!\s*:\s*{_CHECK_ANSWER})",
     re.IGNORECASE,
@@ -349,16 +351,18 @@ def opening_governs(plain: str, position: int) -> bool:
 # A checklist line answered in the negative: "People, voices, performances: none."
 # "faux" only as a whole answer: "faux reportage" is a fake news segment, not a "no".
 _ANSWER_NO = (r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|false|neither|not one|not a single one|non|aucun|aucune|rien|jamais|neant|nul|nulle|pas"
-              r"|ni l'un ni l'autre|ni l'une ni l'autre|nobody|no one|personne"
+              r"|ni l'un ni l'autre|ni l'une ni l'autre|nobody|no one|personne|non et non|no and no"
               r"|not (?:affected|used|applicable|involved|touched|concerned|at all)"
               r"|faux(?=\s*(?:[.;,(\n]|$)))")
 # The answer follows the question, or comes a few words after the cue ("Main character / key
 # visual / central setting: No"); a colon past a new clause opens a list ("…, from short text
 # prompts only: no set photos").
 _NEGATIVE_ANSWER = re.compile(
-    r"(?:[^.:?!|]{0,100}?\?|(?:(?!,\s*(?:from|with|which|that|for|to|so|but|because|using|via|through|avec|pour|qui"
+    r"(?:(?:[^.:?!|]{0,100}?\?){1,2}|(?:(?!,\s*(?:from|with|which|that|for|to|so|but|because|using|via|through|avec|pour|qui"
     r"|que|mais|car)\b)[^.:?!|=]){0,50}?[:|=])"
-    rf"\s*(?:\|\s*)?(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b", re.IGNORECASE
+    rf"\s*(?:\|\s*)?(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b"
+    r"(?!\s+(?:retention|training|storage|logging|data retention|conservation|entrainement|stockage|retention des))",
+    re.IGNORECASE
 )
 
 # A checklist line ticked "no": "Performance altered ✗".
@@ -444,6 +448,8 @@ def _last_words(text: str, count: int) -> str:
     segments = text.split(",")
     kept = [segments.pop()]
     while segments:
+        if _ANSWER_BEFORE.search(segments[-1]):
+            break  # "…inputs? No, per our enterprise terms": the answer closes the question
         words = kept[0].split()
         if len(words) > 5 or any(word.lower() in _CLAUSE_STARTERS for word in words):
             break
@@ -458,6 +464,8 @@ def _last_words(text: str, count: int) -> str:
         head = head[starters[-1]:]
     return " ".join([" ".join(head), *(segment.strip() for segment in kept[1:])])
 
+
+_ANSWER_BEFORE = re.compile(r"\?\s*(?:no|yes|non|oui|none|nope)\s*$", re.IGNORECASE)
 
 _JOINERS = frozenset("and which that who whose where while et qui que dont ou".split())
 
@@ -609,7 +617,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     # "no real people, nothing that could pass as real" are confident noes.
                     if read is not None and in_doubt and cue.mention and _risk(fact, read) == 0:
                         continue  # "we may or may not use AI for the pitch deck": a doubted topic says nothing
-                    if read is not None and (in_doubt or (modal_doubt and read == "yes")):
+                    if read is not None and (in_doubt or (modal_doubt and read == "yes" and _risk(fact, read) > 0)):
                         read = "unsure"
                     if read is not None and pending and (_risk(fact, read) == 0 or fact in _TOOL_FACTS):
                         # still being checked: states nothing safe yet, and nothing at all about
