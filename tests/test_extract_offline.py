@@ -1449,3 +1449,20 @@ def test_no_safe_reading_beyond_what_is_said(text: str, expected: dict) -> None:
 )
 def test_full_declarations_read_without_inventing_risk(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L'IA générerait trois plans aériens qu'on n'a pas pu tourner, pour l'épisode final.",
+         {"final_deliverable": "yes"}),
+        ("On verra ou entendra le plan de table dans la série ou un livrable. FAUX", {"final_deliverable": "no"}),
+        ("Ce sont des textures de bois vieilli pour un tableau de références.", {"talent_likeness": None}),
+        ("Aucun comédien, aucun jeu touché ; nos juristes rédigent la version finale.",
+         {"final_deliverable": "no", "union_work_impact": "no"}),
+        ("She writes the final text herself.", {"final_deliverable": "no"}),
+        ("Le LLM de l'accord ne conserve ni n'apprend de nos saisies.", {"tool_trains_on_inputs": "no"}),
+    ],
+)
+def test_fourth_pass_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)

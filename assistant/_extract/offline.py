@@ -300,7 +300,7 @@ _CHECK_ANSWER = r"(?:no|none|nothing|n/a|yes|non|oui|aucune?|rien|neant|nul|null
 # checklist answer.
 _SENTENCE_END = re.compile(
     # an abbreviation's point ("ep. 5", "l'ép. 5") ends no sentence
-    r"(?:(?<!\bep)(?<!\beps)(?<!\bvol)(?<!\bref)(?<!\bapprox)[.!;\n]+"
+    r"(?:(?<!\bep)(?<!\beps)(?<!\bvol)(?<!\bref)(?<!\bapprox)(?:[.!;]+(?!\s*(?-i:FAUX|VRAI|FALSE|TRUE)\b)|\n+)"
     r"|\?+(?!\s*(?:no|none|nothing|nope|neither|yes|yep|non|aucun|aucune|rien|oui|jamais|never|not|ni)\b)"
     # two short questions answered together: "Élément clé ? Pourrait passer pour réel ? Ni l'un ni l'autre."
     r"(?![^?\n.]{1,60}\?\s*(?:[-•*>/]\s*)*(?:(?:a|r|answer|reponse)\s*:\s*)?(?:no|none|neither|non|aucun|aucune|rien|ni)\b))(?=\s|$)"
@@ -366,7 +366,7 @@ _NEGATIVE_ANSWER = re.compile(
 )
 
 # A checklist line ticked "no": "Performance altered ✗".
-_CROSS_MARK = re.compile(r"[✗✘❌]")
+_CROSS_MARK = re.compile(r"[✗✘❌]|(?:[.:]\s*|\s)(?-i:FAUX|FALSE|Faux|False)\s*$")
 # "Will it be on screen?\nA: No." or "— On screen?\n— No." — a question and its answer stay one clause.
 _ANSWERED_QUESTION = re.compile(
     rf"\?\s*(?:[-•*]\s*)?(?:\|\s*)?(?:(?:a|r|answer|reponse)\s*:\s*)?(?=(?:{_ANSWER_NO}|yes|yep|oui|not)\b)", re.IGNORECASE
@@ -450,6 +450,8 @@ def _last_words(text: str, count: int) -> str:
     while segments:
         if _ANSWER_BEFORE.search(segments[-1]):
             break  # "…inputs? No, per our enterprise terms": the answer closes the question
+        if _NEGATED_VERB.search(segments[-1]):
+            break  # "les plans qu'on n'a pas pu tourner, pour l'épisode final": the negation has its verb
         words = kept[0].split()
         if len(words) > 5 or any(word.lower() in _CLAUSE_STARTERS for word in words):
             break
@@ -465,6 +467,7 @@ def _last_words(text: str, count: int) -> str:
     return " ".join([" ".join(head), *(segment.strip() for segment in kept[1:])])
 
 
+_NEGATED_VERB = re.compile(r"\b(?:n'\w+|ne \w+) (?:pas|jamais|plus) (?:pu|su|voulu) \w+|\b(?:couldn't|could not|weren't able to) \w+\s*$", re.IGNORECASE)
 _ANSWER_BEFORE = re.compile(r"\?\s*(?:no|yes|non|oui|none|nope)\s*$", re.IGNORECASE)
 
 _JOINERS = frozenset("and which that who whose where while et qui que dont ou".split())
