@@ -1466,3 +1466,30 @@ def test_full_declarations_read_without_inventing_risk(text: str, expected: dict
 )
 def test_fourth_pass_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We'd run those shots through Topaz to bring them up to UHD so they cut with the A-cam.",
+         {"final_deliverable": "yes", "proprietary_material": "yes"}),
+        ("The vendor runs it in their enterprise cloud, where our plates are neither kept nor trained on.",
+         {"enterprise_environment": "yes", "proprietary_material": "yes"}),
+        ("VFX would generate 'phone footage' of the real riots and run it on the pub TV as if it were genuine news.",
+         {"misleading_content": "yes", "final_deliverable": "yes"}),
+        ("Test only: an invented digital double (no scan, no real person's face) to check the cloth rig.",
+         {"talent_likeness": "no"}),
+        ("Two vendors list 'ML denoise' among their tools. Before we pick anyone: are those things we'd have to declare?",
+         {"final_deliverable": None}),
+        ("An AI would write the 'previously on' narration from our scripts, and it plays at the top of every episode.",
+         {"final_deliverable": "yes", "proprietary_material": "yes"}),
+        ("She won't type in any names, or anything from the scripts or schedule.", {"proprietary_material": "no"}),
+        ("Notre presta a un modèle maison qu'il réentraîne sur les plans de toutes les séries qu'il traite.",
+         {"tool_trains_on_inputs": "yes"}),
+        ("— À l'écran ou dans une version livrée ? — Non.", {"final_deliverable": "no"}),
+        ("Le logiciel de storyboard qu'on vient d'acheter a un bouton « IA ». On n'a pas cliqué.",
+         {"third_party_material": None}),
+    ],
+)
+def test_dev_extra28_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)

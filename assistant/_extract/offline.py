@@ -360,7 +360,7 @@ _ANSWER_NO = (r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|false|nei
 _NEGATIVE_ANSWER = re.compile(
     r"(?:(?:[^.:?!|]{0,100}?\?){1,2}|(?:(?!,\s*(?:from|with|which|that|for|to|so|but|because|using|via|through|avec|pour|qui"
     r"|que|mais|car)\b)[^.:?!|=]){0,50}?[:|=])"
-    rf"\s*(?:\|\s*)?(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b"
+    rf"\s*(?:[-•*>/|]\s*)*(?:(?:a|r)\s*:\s*)?{_ANSWER_NO}\b"
     r"(?!\s+(?:retention|training|storage|logging|data retention|conservation|entrainement|stockage|retention des))",
     re.IGNORECASE
 )
