@@ -1493,3 +1493,31 @@ def test_fourth_pass_phrasings(text: str, expected: dict) -> None:
 )
 def test_dev_extra28_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Les sous-titres des douze langues seraient la sortie brute de DeepL Pro, livrée sans adaptateurs.",
+         {"final_deliverable": "yes", "union_work_impact": "yes"}),
+        ("la chanson des lycéens ce serait du suno, et on la garde telle quelle au mix", {"final_deliverable": "yes"}),
+        ("la déco a généré des motifs, on sait pas encore si ça se verra à l'image", {"final_deliverable": "unsure"}),
+        ("Les tubes sont bien visibles sur le lavabo ; le logo rappelle un peu celui de Signal.",
+         {"final_deliverable": "yes", "protected_output": "yes"}),
+        ("Son modèle a été entraîné sur des banques d'images dont il n'a pas les licences.",
+         {"third_party_material": "yes"}),
+        ("Remplacement du ciel par IA sur une trentaine de plans extérieurs.",
+         {"final_deliverable": "yes", "proprietary_material": "yes"}),
+        ("Le style est volontairement naïf, façon crayons de couleur.", {"third_party_material": None}),
+        ("On ferait tourner Stable Diffusion en local sur nos machines de la déco.", {"final_deliverable": None}),
+        ("Cette saison on se passerait du storyboardeur : l'IA sort les planches.", {"union_work_impact": "yes"}),
+        ("2. Entraînement sur nos contenus : exclu par contrat", {"tool_trains_on_inputs": "no"}),
+        ("Licence : Microsoft 365 entreprise, données non utilisées pour l'entraînement",
+         {"enterprise_environment": "yes"}),
+        # « générique » is also the adjective: generic sounds for the animatic stay temporary
+        ("Des sons génériques générés pour l'animatique, remplacés ensuite par le bruiteur.",
+         {"final_deliverable": "no"}),
+    ],
+)
+def test_dev_extra29_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
