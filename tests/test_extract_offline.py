@@ -1521,3 +1521,24 @@ def test_dev_extra28_phrasings(text: str, expected: dict) -> None:
 )
 def test_dev_extra29_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Q: References to other works, and could the output resemble one? A: No references, and it doesn't "
+         "resemble any known film set.", {"third_party_material": "no"}),
+        ("No commercial libraries or other people's catalogues referenced.", {"third_party_material": "no"}),
+        ("✓ no catalogues, books or websites pasted in", {"third_party_material": "no"}),
+        ("- not referencing other studios or artists", {"third_party_material": "no"}),
+        ("d) les pilotes et l'équipe cascade font tout le travail réel", {"union_work_impact": "no"}),
+        ("Travail de l'équipe : inchangé, nos coiffeuses font toutes les têtes", {"union_work_impact": "no"}),
+        ("Ce sont toujours les assistants et le responsable sécurité qui décident sur le plateau.",
+         {"union_work_impact": "no"}),
+        ("Les opérateurs de contrôle qualité continueront d'effectuer l'ensemble des vérifications.",
+         {"union_work_impact": "no"}),
+        ("Le travail de quelqu'un ? Je continue d'organiser la journée moi-même.", {"union_work_impact": "no"}),
+    ],
+)
+def test_dev_extra26_second_pass(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
