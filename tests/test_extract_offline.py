@@ -1542,3 +1542,30 @@ def test_dev_extra29_phrasings(text: str, expected: dict) -> None:
 )
 def test_dev_extra26_second_pass(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Papercup pitched AI dubbing for our back catalogue. We haven't said yes or no.",
+         {"union_work_impact": None}),
+        ("Le doublage restera humain de bout en bout : comédiens, DA, détecteur, adaptateur. Aucun poste n'est remplacé.",
+         {"final_deliverable": None, "union_work_impact": "no"}),
+        ("Pour la trace : tous nos comédiens de doublage ont signé l'avenant IA le mois dernier.",
+         {"talent_consent": "yes", "final_deliverable": None}),
+        ("The example sentences in the new Polish style guide would be invented by the AI.",
+         {"third_party_material": None, "protected_output": None}),
+        ("Run the cast's 'hello from set' video through HeyGen so they seem to say it in Japanese.",
+         {"talent_likeness": "yes", "performance_alteration": "yes"}),
+        ("Localisation would scrape the show's fan wiki and have Claude turn it into term lists.",
+         {"third_party_material": "yes"}),
+        ("Our captioner wants to bring AI into the SDH workflow somewhere. No idea what exactly yet.",
+         {"final_deliverable": None}),
+        ("Le distributeur hésite à passer par l'IA pour la version néerlandaise.", {"final_deliverable": None}),
+        ("Les voix des passants dans la version allemande seraient générées.", {"final_deliverable": "yes"}),
+        ("Une liste générique de points à vérifier sur des sous-titres forcés, avec le LLM de l'accord entreprise.",
+         {"enterprise_environment": "yes"}),
+    ],
+)
+def test_dev_extra31_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
