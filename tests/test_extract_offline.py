@@ -1569,3 +1569,39 @@ def test_dev_extra26_second_pass(text: str, expected: dict) -> None:
 )
 def test_dev_extra31_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On hésite encore entre l'IA et un illustrateur pour les dessins. Si on choisit l'IA, les dessins seront "
+         "évidemment à l'écran.", {"final_deliverable": "yes"}),
+        ("On hésite encore entre une foule en IA et de vrais figurants. Si c'est l'IA, ce sera seulement dans "
+         "l'animatique.", {"union_work_impact": None}),
+        ("VFX asked whether the enterprise Runway instance keeps our uploads. The vendor says no retention, no training.",
+         {"tool_trains_on_inputs": "no"}),
+        ("Does AI dubbing need written approval from Netflix, or just a heads-up?", {"union_work_impact": None}),
+        ("For the Polish dub screen tests we'd use stock synthetic voices; the tests are never published.",
+         {"final_deliverable": "no"}),
+        ("The scratch VO is a synthetic stock voice; our narrator records the real one, so none of the generated voice "
+         "survives.", {"final_deliverable": "no"}),
+        ("Concept sketches for one creature in the background swarm, not the hero creature.",
+         {"final_deliverable": "no"}),
+        ("Beard removal with CopyCat in Nuke on 14 reshoot shots; his expressions aren't touched.",
+         {"final_deliverable": "yes", "proprietary_material": "yes"}),
+        ("A voice converter so he sounds exactly like our lead. That would be the delivered Spanish track.",
+         {"talent_likeness": "yes", "final_deliverable": "yes"}),
+        ("We'd put her headshot into Midjourney with the costume designs. She hasn't been approached yet.",
+         {"talent_likeness": "yes", "talent_consent": "no"}),
+        ("Dialogue editor wants to push the actor's delivery a notch angrier with Respeecher.",
+         {"performance_alteration": "yes"}),
+        ("Nobody can tell me whether the cloud service keeps the plates we upload to train its tracker.",
+         # the doubt covers its clause: both escalate
+         {"tool_trains_on_inputs": "unsure", "proprietary_material": "unsure"}),
+        ("Q: Writers' jobs? A: Unchanged, they write everything.", {"union_work_impact": "no"}),
+        ("Je pense que notre compte Runway est celui de la boîte, avec l'option « pas d'entraînement ».",
+         {"enterprise_environment": "unsure", "tool_trains_on_inputs": "unsure"}),
+    ],
+)
+def test_dev_extra30_and_32_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)

@@ -351,7 +351,7 @@ def opening_governs(plain: str, position: int) -> bool:
 # A checklist line answered in the negative: "People, voices, performances: none."
 # "faux" only as a whole answer: "faux reportage" is a fake news segment, not a "no".
 _ANSWER_NO = (r"(?:no|none|nothing|nope|never|n/a|unaffected|untouched|false|neither|not one|not a single one|non|aucun|aucune|rien|jamais|neant|nul|nulle|pas"
-              r"|ni l'un ni l'autre|ni l'une ni l'autre|nobody|no one|personne|non et non|no and no|exclue?s?|interdite?s?|inchangee?s?|intacte?s?"
+              r"|ni l'un ni l'autre|ni l'une ni l'autre|nobody|no one|personne|non et non|no and no|exclue?s?|interdite?s?|inchangee?s?|intacte?s?|unchanged"
               r"|not (?:affected|used|applicable|involved|touched|concerned|at all)"
               r"|faux(?=\s*(?:[.;,(\n]|$)))")
 # The answer follows the question, or comes a few words after the cue ("Main character / key
