@@ -1605,3 +1605,30 @@ def test_dev_extra31_phrasings(text: str, expected: dict) -> None:
 )
 def test_dev_extra30_and_32_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The arena stands would be filled by AI-generated spectators, so we only book 30 background performers "
+         "instead of 400.", {"union_work_impact": "yes", "final_deliverable": "yes"}),
+        ("On générerait la foule des coureurs en IA au lieu de convoquer 200 figurants.", {"union_work_impact": "yes"}),
+        ("We'd generate the portraits with AI and print them on canvas. They're soft in the wides.",
+         {"final_deliverable": "yes"}),
+        ("The assistant editor wants to drop the interview transcripts into an online AI tool. They include the "
+         "climbers' names.", {"personal_data": "yes", "proprietary_material": "yes"}),
+        ("AI voices to 'perform' the caller from the transcript of the real 911 call, played under the archive photos.",
+         {"talent_likeness": "yes", "misleading_content": "yes", "third_party_material": "yes"}),
+        ("The colourist wants a few AI-generated look references for the grade. None of them is delivered.",
+         {"proprietary_material": None}),
+        ("La parodie de JT est présentée par un lapin en pâte à modeler : impossible de la prendre pour un vrai journal.",
+         {"misleading_content": "no"}),
+        ("Pour la VF, les adaptateurs écrivent tout comme d'habitude ; l'IA corrige l'orthographe de leurs notes.",
+         {"final_deliverable": None, "union_work_impact": "no"}),
+        ("For the bonus episodes the post house suggests an AI auto-grade trained to match her grade.",
+         {"union_work_impact": "yes", "final_deliverable": "yes"}),
+        ("I'll ask it cold: no frames, grades, LUTs, delivery specs or names.", {"proprietary_material": "no"}),
+    ],
+)
+def test_dev_extra33_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
