@@ -1632,3 +1632,27 @@ def test_dev_extra30_and_32_phrasings(text: str, expected: dict) -> None:
 )
 def test_dev_extra33_phrasings(text: str, expected: dict) -> None:
     assert_reads(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("À partir des photos du test look de notre actrice principale, l'IA générerait six variantes de coiffures.",
+         {"talent_likeness": "yes"}),
+        ("On voudrait fusionner par IA les visages des deux actrices en lice.", {"talent_likeness": "yes"}),
+        ("Avant-première : un photomaton IA transformerait les fans en personnages de la série.",
+         {"talent_likeness": "yes", "personal_data": "yes"}),
+        ("Our casting director wants to run all the callback tapes through an AI tool that scores each actor.",
+         {"talent_likeness": "yes", "personal_data": "yes"}),
+        ("A model fine-tuned on the scripts he wrote for another network's series, which that network owns.",
+         {"third_party_material": "yes"}),
+        ("L'illustration générée ressemble peut-être à une chanteuse connue.", {"talent_likeness": "unsure"}),
+        ("Est-ce que l'atelier d'écriture doit déclarer chaque question posée à ChatGPT, ou une seule fois pour toute "
+         "la saison ?", {"key_creative_element": None}),
+        ("Nos bandes-annonces sont sous-titrées par un prestataire humain ; l'IA ne sert qu'au planning.",
+         {"final_deliverable": None}),
+        ("Teaser de pitch : que des images IA originales, et il ne sera jamais diffusé.", {"final_deliverable": "no"}),
+    ],
+)
+def test_dev_extra34_phrasings(text: str, expected: dict) -> None:
+    assert_reads(text, expected)
