@@ -339,7 +339,7 @@ _NEW_STATEMENT = re.compile(
     r",\s+(?:it|he|she|they|we|i|but|so|il|elle|ils|elles|on|nous|mais|donc)\s+(?!(?:not|never|pas|ne|n')\b)", re.IGNORECASE)
 
 
-def opening_governs(plain: str, position: int) -> bool:
+def _opening_governs(plain: str, position: int) -> bool:
     """Whether the clause's negative opening ("None of these…", "Rien de généré…") reaches a
     cue at `position` in the clause."""
     if _NEGATIVE_OPENING.match(plain) is None:
@@ -560,7 +560,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
         # still does everything" (not "ChatGPT drafts it and she still writes every word").
         head = _last_words(folded[spans[index][0]: position], _AI_SUBJECT_WORDS)
         for p in pattern_sets:
-            found = [m for m in p.ai_terms.finditer(head)]
+            found = list(p.ai_terms.finditer(head))
             if not found:
                 continue
             last = found[-1]
@@ -594,7 +594,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                     # a cue's own filler words can hold the negation: "s'entraîne pas sur nos contenus"
                     any(p.negation.search(before) or p.negation.search(after) or p.negation.search(inside)
                         for p in pattern_sets)
-                    or opening_governs(plain, match.start() - start)
+                    or _opening_governs(plain, match.start() - start)
                     or _NEGATIVE_ANSWER.match(rest) is not None
                     or _CROSS_MARK.search(plain) is not None
                 )
@@ -606,7 +606,7 @@ def _read(text: str, folded: str, pattern_sets: tuple[Patterns, ...]) -> list[tu
                 near_negation = negated and (
                     any(p.negation.search(" ".join(before.split()[-_NEAR_NEGATION:])) or p.negation.search(after)
                         or p.negation.search(inside) for p in pattern_sets)
-                    or opening_governs(plain, match.start() - start)
+                    or _opening_governs(plain, match.start() - start)
                     or _NEGATIVE_ANSWER.match(rest) is not None
                     or _CROSS_MARK.search(plain) is not None
                 )
