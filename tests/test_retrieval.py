@@ -59,6 +59,17 @@ def index(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data_dir
 
 
+@pytest.fixture
+def own_knowledge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An editable copy of knowledge/ with its own data directory (no index built yet)."""
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge)
+    monkeypatch.setenv("GREENLIGHT_KNOWLEDGE_DIR", str(knowledge))
+    monkeypatch.setenv("GREENLIGHT_DATA_DIR", str(tmp_path / "data"))
+    reset()
+    return knowledge
+
+
 def ids(passages) -> list[str]:
     return [p.id for p in passages]
 
@@ -74,12 +85,8 @@ def test_index_holds_every_passage_in_both_languages_under_the_data_dir(index: P
     assert (index / "chroma").is_dir()
 
 
-def test_index_is_rebuilt_only_when_the_knowledge_content_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(REPO / "knowledge", knowledge)
-    monkeypatch.setenv("GREENLIGHT_KNOWLEDGE_DIR", str(knowledge))
-    monkeypatch.setenv("GREENLIGHT_DATA_DIR", str(tmp_path / "data"))
-    reset()
+def test_index_is_rebuilt_only_when_the_knowledge_content_changes(own_knowledge: Path) -> None:
+    knowledge = own_knowledge
     first = ensure_index()
     assert first.rebuilt and first.build_seconds > 0
 
@@ -469,12 +476,8 @@ def test_a_french_query_embeds_the_english_wording_of_its_concepts(index: Path, 
     assert seen[-1] == []  # English queries are embedded as they are
 
 
-def test_glossary_and_policy_edits_are_noticed_without_reindexing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(REPO / "knowledge", knowledge)
-    monkeypatch.setenv("GREENLIGHT_KNOWLEDGE_DIR", str(knowledge))
-    monkeypatch.setenv("GREENLIGHT_DATA_DIR", str(tmp_path / "data"))
-    reset()
+def test_glossary_and_policy_edits_are_noticed_without_reindexing(own_knowledge: Path) -> None:
+    knowledge = own_knowledge
     assert retrieve("zorglub", 1, mode="lexical") == []
     glossary = knowledge / "glossary.yaml"
     text = glossary.read_text(encoding="utf-8")
@@ -664,12 +667,8 @@ def test_lexical_fallback_uses_the_questions(index: Path, tmp_path: Path, monkey
     assert retrieve("could we make our lead actor look younger for the flashback scenes?", 1)[0].id == "g9-talent-replication"
 
 
-def test_editing_the_questions_rebuilds_the_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(REPO / "knowledge", knowledge)
-    monkeypatch.setenv("GREENLIGHT_KNOWLEDGE_DIR", str(knowledge))
-    monkeypatch.setenv("GREENLIGHT_DATA_DIR", str(tmp_path / "data"))
-    reset()
+def test_editing_the_questions_rebuilds_the_index(own_knowledge: Path) -> None:
+    knowledge = own_knowledge
     first = ensure_index()
     reset()
     assert ensure_index().rebuilt is False
