@@ -121,6 +121,8 @@ def _describe_and_check(app_url: str, page) -> None:
     assert "G3.3 · Digital replicas of real talent" in card_text
     # The reply in the conversation, and the declaration beside it.
     assert page.get_by_test_id("stChatMessage").filter(has_text="APPROVAL REQUIRED").count() >= 1
+    # The declaration panel also renders after the card: wait for the quote before reading it.
+    page.locator(".st-key-declaration").get_by_text("Your words: “actor's voice” (message 1)").first.wait_for()
     declaration = page.locator(".st-key-declaration").inner_text()
     assert "Talent likeness or voice" in declaration
     assert "Your words: “actor's voice” (message 1)" in declaration  # the producer's own words
